@@ -1,0 +1,1 @@
+"""Activities: every call that leaves the workflow (processor, vault) lives here."""

@@ -1,0 +1,1 @@
+"""The ``starter.py`` command line: talks to Temporal directly."""

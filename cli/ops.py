@@ -1,0 +1,139 @@
+"""Payment operations on a Temporal client, shared by the CLI and the demo."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from payments import search_attributes as sa
+from payments.errors import AmountRejected, ErrorType, NotFound, PaymentError, StateConflict
+from payments.models import (
+    CancelRequest,
+    CaptureRequest,
+    PaymentRequest,
+    PaymentView,
+    Refund,
+    RefundRequest,
+)
+from payments.status import PaymentStatus
+from workflows.payment import PaymentWorkflow
+
+T = TypeVar("T")
+
+
+def _as_payment_error(exc: BaseException) -> PaymentError:
+    cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
+    if isinstance(cause, ApplicationError):
+        if cause.type == ErrorType.AMOUNT_TOO_LARGE:
+            return AmountRejected(cause.message, param="amount")
+        return StateConflict(cause.message)
+    if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
+        return NotFound("no such payment")
+    return PaymentError(str(cause))
+
+
+async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
+    try:
+        return await call
+    except (WorkflowUpdateFailedError, RPCError) as exc:
+        error = _as_payment_error(exc)
+    if isinstance(error, NotFound):
+        # Updates on a finished workflow answer NOT_FOUND; say what the payment became instead.
+        try:
+            desc = await handle.describe()
+        except RPCError:
+            raise error from None
+        status = desc.typed_search_attributes.get(sa.PAYMENT_STATUS) or "closed"
+        raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
+    raise error
+
+
+def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
+    """Set at start so the payment is findable before its first transition."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.PAYMENT_STATUS, PaymentStatus.PENDING.value),
+            SearchAttributePair(sa.PAYMENT_MERCHANT, req.merchant_id),
+            SearchAttributePair(sa.PAYMENT_CURRENCY, req.amount.currency.value),
+            SearchAttributePair(sa.PAYMENT_AMOUNT, req.amount.amount),
+        ]
+    )
+
+
+async def start_payment(
+    client: Client, req: PaymentRequest, *, task_queue: str, wait_seconds: float
+) -> PaymentView:
+    """Start the workflow and wait (bounded) for the authorization result in one round trip."""
+    start = WithStartWorkflowOperation(
+        PaymentWorkflow.run,
+        req,
+        id=req.payment_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=initial_search_attributes(req),
+    )
+    update = client.execute_update_with_start_workflow(
+        PaymentWorkflow.confirm, start_workflow_operation=start
+    )
+    try:
+        return await asyncio.wait_for(update, timeout=wait_seconds)
+    except TimeoutError:
+        return await payment_view(client, req.payment_id)
+
+
+async def payment_view(client: Client, payment_id: str) -> PaymentView:
+    """The payment's current view (works for open and closed workflows)."""
+    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    return await _guard(handle.query(PaymentWorkflow.view), handle)
+
+
+async def capture(client: Client, payment_id: str, amount: int | None) -> PaymentView:
+    """Capture all (``amount`` None) or part of an authorized payment."""
+    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    return await _guard(
+        handle.execute_update(PaymentWorkflow.capture, CaptureRequest(amount=amount)), handle
+    )
+
+
+async def cancel(client: Client, payment_id: str, reason: str | None = None) -> PaymentView:
+    """Void an authorized payment."""
+    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    return await _guard(
+        handle.execute_update(PaymentWorkflow.cancel, CancelRequest(reason=reason)), handle
+    )
+
+
+async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
+    """Refund part or all of a captured payment; the refund id makes a retry safe."""
+    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    return await _guard(
+        handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle
+    )
+
+
+async def list_payments(
+    client: Client, *, status: PaymentStatus | None, limit: int
+) -> list[tuple[str, str]]:
+    """(payment id, status) pairs from Temporal visibility, newest first."""
+    query = "WorkflowType = 'PaymentWorkflow'"
+    if status is not None:
+        query += f" AND PaymentStatus = '{status.value}'"
+    rows: list[tuple[str, str]] = []
+    async for wf in client.list_workflows(query, limit=limit):
+        rows.append((wf.id, wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "?"))
+    return rows

@@ -1,0 +1,34 @@
+"""Human-readable output for the CLI."""
+
+from __future__ import annotations
+
+from payments.models import PaymentView, Refund
+from payments.money import format_minor
+
+
+def view_lines(v: PaymentView) -> list[str]:
+    """A payment as a short report."""
+
+    def m(amount: int) -> str:
+        return format_minor(amount, v.currency)
+
+    lines = [
+        f"payment    {v.payment_id}",
+        f"status     {v.status.value}",
+        f"amount     {m(v.amount)} ({v.capture_method.value} capture)",
+        f"card       {v.card_brand} ****{v.card_last4}",
+        f"authorized {m(v.amount_authorized)}   captured {m(v.amount_captured)}"
+        f"   refunded {m(v.amount_refunded)}",
+    ]
+    if v.failure:
+        lines.append(f"failure    {v.failure.code}: {v.failure.message}")
+    for t in v.transitions:
+        lines.append(
+            f"  {t.at:%H:%M:%S} {t.from_status.value} -> {t.to_status.value}  {t.detail or ''}"
+        )
+    return lines
+
+
+def refund_line(r: Refund) -> str:
+    """One refund."""
+    return f"refund {r.refund_id} of {r.amount} minor units (processor id {r.processor_refund_id})"

@@ -1,0 +1,218 @@
+"""Error types, the decline table and the one error base class.
+
+``ErrorType`` is the only source of ``non_retryable_error_types``; ``DECLINES`` is the only
+place that says what a processor outcome means, for the merchant and for the customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ErrorType(StrEnum):
+    """Types of ``ApplicationError`` raised by activities and update handlers."""
+
+    CARD_DECLINED = "CardDeclined"
+    INVALID_REQUEST = "InvalidRequest"
+    ILLEGAL_STATE = "IllegalState"
+    AMOUNT_TOO_LARGE = "AmountTooLarge"
+    IDEMPOTENCY_CONFLICT = "IdempotencyConflict"
+    CARD_NOT_FOUND = "CardNotFound"
+    PROCESSOR_UNAVAILABLE = "ProcessorUnavailable"
+    PROCESSOR_ERROR = "ProcessorError"
+
+    @property
+    def retryable(self) -> bool:
+        """Whether Temporal should retry an activity that failed with this type."""
+        return self in _RETRYABLE
+
+
+_RETRYABLE = frozenset({ErrorType.PROCESSOR_UNAVAILABLE, ErrorType.PROCESSOR_ERROR})
+
+
+def non_retryable_error_types() -> list[str]:
+    """The list every retry policy passes as ``non_retryable_error_types``."""
+    return [t.value for t in ErrorType if not t.retryable]
+
+
+class NextStep(StrEnum):
+    """What the customer can do about a failure."""
+
+    TRY_ANOTHER_CARD = "try_another_card"
+    CONTACT_BANK = "contact_bank"
+    CHECK_CARD_DETAILS = "check_card_details"
+    RETRY_LATER = "retry_later"
+    CONTACT_MERCHANT = "contact_merchant"
+
+
+class DeclineCode(StrEnum):
+    """Failure codes a payment can end with."""
+
+    GENERIC_DECLINE = "generic_decline"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    EXPIRED_CARD = "expired_card"
+    INCORRECT_CVC = "incorrect_cvc"
+    STOLEN_CARD = "stolen_card"
+    LOST_CARD = "lost_card"
+    INVALID_NUMBER = "invalid_number"
+    PROCESSING_ERROR = "processing_error"
+    PROCESSOR_UNAVAILABLE = "processor_unavailable"
+    AUTHORIZATION_EXPIRED = "authorization_expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Decline:
+    """What one failure code means. ``customer`` maps a language tag to a message."""
+
+    code: DeclineCode
+    retryable: bool
+    merchant_message: str
+    customer: dict[str, str] = field(default_factory=dict)
+    next_step: NextStep = NextStep.CONTACT_MERCHANT
+
+    def customer_message(self, language: str = "en") -> str:
+        """The customer-facing message in ``language``, falling back to English."""
+        return self.customer.get(language, self.customer["en"])
+
+
+def _d(
+    code: DeclineCode, retryable: bool, merchant: str, en: str, zh: str, step: NextStep
+) -> Decline:
+    return Decline(code, retryable, merchant, {"en": en, "zh": zh}, step)
+
+
+_C, _N = DeclineCode, NextStep
+DECLINES: dict[DeclineCode, Decline] = {
+    d.code: d
+    for d in (
+        _d(
+            _C.GENERIC_DECLINE,
+            False,
+            "The issuer declined the card without giving a reason.",
+            "Your card was declined.",
+            "您的银行卡被拒绝。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.INSUFFICIENT_FUNDS,
+            False,
+            "The card has too little available balance or credit.",
+            "Your card has insufficient funds.",
+            "您的银行卡余额不足。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.EXPIRED_CARD,
+            False,
+            "The card has expired.",
+            "Your card has expired.",
+            "您的银行卡已过期。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.INCORRECT_CVC,
+            False,
+            "The card's security code is incorrect.",
+            "Your card's security code is incorrect.",
+            "您的银行卡安全码不正确。",
+            _N.CHECK_CARD_DETAILS,
+        ),
+        _d(
+            _C.STOLEN_CARD,
+            False,
+            "The issuer reports the card stolen; do not retry it.",
+            "Your card was declined.",
+            "您的银行卡被拒绝。",
+            _N.CONTACT_BANK,
+        ),
+        _d(
+            _C.LOST_CARD,
+            False,
+            "The issuer reports the card lost; do not retry it.",
+            "Your card was declined.",
+            "您的银行卡被拒绝。",
+            _N.CONTACT_BANK,
+        ),
+        _d(
+            _C.INVALID_NUMBER,
+            False,
+            "The card number is not a valid card number.",
+            "Your card number is incorrect.",
+            "您的卡号不正确。",
+            _N.CHECK_CARD_DETAILS,
+        ),
+        _d(
+            _C.PROCESSING_ERROR,
+            True,
+            "The processor had an error; the request is retried.",
+            "We could not process your card. Please try again.",
+            "暂时无法处理您的银行卡，请稍后重试。",
+            _N.RETRY_LATER,
+        ),
+        _d(
+            _C.PROCESSOR_UNAVAILABLE,
+            True,
+            "No processor answered within the retry budget.",
+            "We could not reach the payment network. Please try again later.",
+            "暂时无法连接支付网络，请稍后重试。",
+            _N.RETRY_LATER,
+        ),
+        _d(
+            _C.AUTHORIZATION_EXPIRED,
+            False,
+            "The authorization lapsed before it was captured.",
+            "Your payment authorization expired; nothing was charged.",
+            "您的支付授权已过期，未产生任何扣款。",
+            _N.CONTACT_MERCHANT,
+        ),
+    )
+}
+
+
+def decline_for(code: str) -> Decline:
+    """The table entry for a processor's code, or the generic decline for an unknown code."""
+    try:
+        return DECLINES[DeclineCode(code)]
+    except ValueError:
+        return DECLINES[DeclineCode.GENERIC_DECLINE]
+
+
+class PaymentError(Exception):
+    """Base for errors shown to people; carries the HTTP status an API answers with."""
+
+    status_code: int = 400
+    code: str = "invalid_request"
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+class ValidationFailed(PaymentError):
+    """Input was refused before anything started or changed."""
+
+    status_code = 400
+    code = "invalid_request"
+
+
+class NotFound(PaymentError):
+    """No such payment (or not one the caller may see)."""
+
+    status_code = 404
+    code = "resource_missing"
+
+
+class StateConflict(PaymentError):
+    """The payment's status does not allow the operation."""
+
+    status_code = 409
+    code = "payment_state_conflict"
+
+
+class AmountRejected(PaymentError):
+    """An amount is well-formed but not allowed here (e.g. above the refundable amount)."""
+
+    status_code = 422
+    code = "amount_too_large"

@@ -1,0 +1,132 @@
+"""A payment's state and the rules for changing it, free of Temporal so it can be tested alone.
+
+The workflow owns one ``PaymentState``; its update validators call the ``check_*`` methods, which
+raise before anything reaches history, and its handlers call them again under the workflow lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from payments.errors import AmountRejected, StateConflict
+from payments.models import (
+    CaptureRequest,
+    Failure,
+    PaymentRequest,
+    PaymentView,
+    Refund,
+    RefundRequest,
+    Transition,
+)
+from payments.status import PaymentEvent, PaymentStatus, allows, next_status
+
+
+@dataclass
+class PaymentState:
+    """Amounts, status and story of one payment."""
+
+    request: PaymentRequest
+    created_at: datetime
+    status: PaymentStatus = PaymentStatus.PENDING
+    amount_authorized: int = 0
+    amount_captured: int = 0
+    amount_refunded: int = 0
+    authorization_id: str | None = None
+    failure: Failure | None = None
+    busy_with: PaymentEvent | None = None
+    refunds_closed: bool = False
+    refunds: dict[str, Refund] = field(default_factory=dict)
+    reserved: dict[str, int] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+
+    def apply(self, event: PaymentEvent, at: datetime, detail: str | None = None) -> PaymentStatus:
+        """Move along the transition table and record the step."""
+        new = next_status(self.status, event)
+        self.transitions.append(
+            Transition(event=event, from_status=self.status, to_status=new, at=at, detail=detail)
+        )
+        self.status = new
+        return new
+
+    def require(self, event: PaymentEvent) -> None:
+        """Refuse ``event`` if the table forbids it now or another operation is under way."""
+        if self.busy_with is not None:
+            raise StateConflict(f"payment is busy: {self.busy_with.value} is in progress")
+        if not allows(self.status, event):
+            verb = event.value.replace("_", " ")
+            raise StateConflict(f"a payment that is {self.status.value} cannot be {verb}")
+
+    def check_capture(self, req: CaptureRequest) -> int:
+        """The amount a capture request would capture.
+
+        Raises:
+            StateConflict: If the payment is not authorized (or is busy).
+            AmountRejected: If the amount exceeds the authorized amount.
+        """
+        self.require(PaymentEvent.CAPTURED)
+        amount = self.amount_authorized if req.amount is None else req.amount
+        if amount > self.amount_authorized:
+            raise AmountRejected(
+                f"capture of {amount} exceeds the authorized {self.amount_authorized}",
+                param="amount",
+            )
+        return amount
+
+    def refundable(self) -> int:
+        """Captured minus refunded minus refunds in flight."""
+        return self.amount_captured - self.amount_refunded - sum(self.reserved.values())
+
+    def check_refund(self, req: RefundRequest) -> int:
+        """The amount a refund request would refund (0 for a refund id already done).
+
+        Raises:
+            StateConflict: If nothing was captured, the window closed, or the id is in flight.
+            AmountRejected: If the amount exceeds what is left to refund.
+        """
+        if req.refund_id in self.refunds:
+            return 0
+        if req.refund_id in self.reserved:
+            raise StateConflict(f"refund {req.refund_id} is already in progress")
+        if self.refunds_closed:
+            raise StateConflict("the refund window for this payment has closed")
+        if self.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
+            raise StateConflict(f"a payment that is {self.status.value} cannot be refunded")
+        left = self.refundable()
+        amount = left if req.amount is None else req.amount
+        if amount <= 0 or amount > left:
+            raise AmountRejected(
+                f"refund of {amount} exceeds the refundable {left}", param="amount"
+            )
+        return amount
+
+    def record_refund(self, refund: Refund, at: datetime) -> None:
+        """Book a refund the processor made and move to (partially) refunded."""
+        self.reserved.pop(refund.refund_id, None)
+        self.refunds[refund.refund_id] = refund
+        self.amount_refunded += refund.amount
+        full = self.amount_refunded == self.amount_captured
+        event = PaymentEvent.REFUNDED_FULLY if full else PaymentEvent.REFUNDED_PARTIALLY
+        self.apply(event, at, detail=f"refund {refund.refund_id}: {refund.amount}")
+
+    def view(self) -> PaymentView:
+        """The query answer."""
+        req = self.request
+        return PaymentView(
+            payment_id=req.payment_id,
+            merchant_id=req.merchant_id,
+            status=self.status,
+            currency=req.amount.currency,
+            amount=req.amount.amount,
+            amount_authorized=self.amount_authorized,
+            amount_captured=self.amount_captured,
+            amount_refunded=self.amount_refunded,
+            capture_method=req.capture_method,
+            card_brand=req.card.brand,
+            card_last4=req.card.last4,
+            authorization_id=self.authorization_id,
+            failure=self.failure,
+            refunds=list(self.refunds.values()),
+            transitions=list(self.transitions),
+            created_at=self.created_at,
+        )

@@ -1,0 +1,133 @@
+"""A card vault: card numbers encrypted at rest under their own key, handed out as ``pm_`` tokens.
+
+The CVC is never given to the vault. Workflows and activity inputs carry only the token and
+display facts; the authorize and balance activities resolve the token just before calling the
+processor.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+
+from payments.cards import brand_of
+from payments.keyring import Keyring
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cards (
+    token TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    brand TEXT NOT NULL,
+    last4 TEXT NOT NULL CHECK (length(last4) = 4),
+    exp_month INTEGER NOT NULL CHECK (exp_month BETWEEN 1 AND 12),
+    exp_year INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+)
+"""
+_AAD = b"temporal-payments/vault/v1:"
+
+
+class VaultError(Exception):
+    """A token is unknown or its card cannot be decrypted."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """A card as the vault returns it to the processor-facing code."""
+
+    number: str
+    exp_month: int
+    exp_year: int
+
+    def __repr__(self) -> str:
+        return f"StoredCard(last4={self.number[-4:]!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenizedCard:
+    """A new token and the facts that may be shown."""
+
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+class CardVault:
+    """Card numbers in SQLite, AES-256-GCM encrypted with the vault keyring's active key."""
+
+    def __init__(self, db_path: Path, keyring: Keyring) -> None:
+        """Open (and create if needed) the vault at ``db_path``."""
+        self._path = db_path
+        self._active = keyring.active_id
+        self._ciphers = keyring.ciphers()
+        self._local = threading.local()
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._conn() as conn:
+            conn.execute(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, timeout=10)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+    def tokenize(self, number: str, exp_month: int, exp_year: int) -> TokenizedCard:
+        """Store a validated card number and return a fresh token."""
+        token = f"pm_{secrets.token_hex(12)}"
+        nonce = os.urandom(12)
+        aad = _AAD + token.encode() + b":" + self._active.encode()
+        sealed = nonce + self._ciphers[self._active].encrypt(nonce, number.encode(), aad)
+        card = TokenizedCard(token, brand_of(number), number[-4:], exp_month, exp_year)
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    token,
+                    self._active,
+                    sealed,
+                    card.brand,
+                    card.last4,
+                    exp_month,
+                    exp_year,
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+        return card
+
+    def resolve(self, token: str) -> StoredCard:
+        """Decrypt the card behind ``token``.
+
+        Raises:
+            VaultError: If the token is unknown, its key is gone, or the row was tampered with.
+        """
+        row = (
+            self._conn()
+            .execute(
+                "SELECT key_id, sealed, exp_month, exp_year FROM cards WHERE token = ?", (token,)
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise VaultError("unknown card token")
+        key_id, sealed, exp_month, exp_year = row
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise VaultError(f"card token is sealed under unknown vault key {key_id!r}")
+        aad = _AAD + token.encode() + b":" + key_id.encode()
+        try:
+            number = cipher.decrypt(sealed[:12], sealed[12:], aad).decode()
+        except InvalidTag:
+            raise VaultError("card record failed authentication") from None
+        return StoredCard(number, exp_month, exp_year)

@@ -1,0 +1,88 @@
+"""Real components for the workflow tests: a Temporal dev server, a simulator process, a worker.
+
+The dev server and simulator are shared by the session; each test gets its own task queue and an
+in-process worker, as in temporalio/samples-python.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+
+from payments.keyring import ensure_keyring
+from payments.settings import Settings
+from payments.temporal_client import connect
+from stack.checks import http_ok, temporal_healthy
+from stack.commands import child_env, dev_server_command, simulator_command
+from stack.procs import ManagedProcess, free_port
+from tests.helpers import Simulator
+from worker import build_worker, processor_http
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run folder with fresh payload and vault keyrings."""
+    path = tmp_path_factory.mktemp("run")
+    ensure_keyring(path / "codec-keys.json")
+    ensure_keyring(path / "vault-key.json")
+    return path
+
+
+@pytest.fixture(scope="session")
+def temporal_address(run_dir: Path) -> Iterator[str]:
+    """A dev server with SQLite persistence on free ports."""
+    port = free_port()
+    proc = ManagedProcess(
+        "temporal",
+        dev_server_command(port=port, ui_port=free_port(), db_file=run_dir / "temporal.db"),
+        log_file=run_dir / "logs" / "temporal.log",
+    )
+    address = f"127.0.0.1:{port}"
+    with proc:
+        proc.wait_ready(lambda: temporal_healthy(address), timeout=60)
+        yield address
+
+
+@pytest.fixture(scope="session")
+def simulator(run_dir: Path) -> Iterator[Simulator]:
+    """A simulator process with its own SQLite ledger."""
+    port = free_port()
+    proc = ManagedProcess(
+        "simulator",
+        simulator_command(port=port, db_file=run_dir / "simulator.db"),
+        log_file=run_dir / "logs" / "simulator.log",
+        env=child_env(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    with proc:
+        proc.wait_ready(lambda: http_ok(f"{url}/healthz"), timeout=30)
+        yield Simulator(url)
+
+
+@pytest.fixture
+def settings(run_dir: Path, temporal_address: str, simulator: Simulator) -> Settings:
+    """Settings for one test, with its own task queue."""
+    return Settings(
+        temporal_address=temporal_address,
+        processor_url=simulator.url,
+        run_dir=run_dir,
+        task_queue=f"payments-{uuid.uuid4().hex[:8]}",
+        processor_timeout_seconds=2.0,
+    )
+
+
+@pytest.fixture(scope="session")
+async def client(run_dir: Path, temporal_address: str) -> Client:
+    """A client with the project's encrypting data converter."""
+    return await connect(Settings(temporal_address=temporal_address, run_dir=run_dir))
+
+
+@pytest.fixture
+async def worker(client: Client, settings: Settings) -> AsyncIterator[None]:
+    """The real worker (real activities, real HTTP to the simulator) on the test's task queue."""
+    async with processor_http(settings) as http, build_worker(client, settings, http):
+        yield

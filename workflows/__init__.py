@@ -1,0 +1,1 @@
+"""Workflows: deterministic orchestration only; every side effect is an activity."""

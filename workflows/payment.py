@@ -1,0 +1,308 @@
+"""``PaymentWorkflow``: one durable state machine per payment."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.payment import PaymentActivities
+    from payments import search_attributes as sa
+    from payments.errors import DeclineCode, ErrorType, PaymentError, decline_for
+    from payments.ids import Step, idempotency_key
+    from payments.models import (
+        AuthorizeInput,
+        BalanceCheckInput,
+        CancelRequest,
+        CaptureInput,
+        CaptureMethod,
+        CaptureRequest,
+        Failure,
+        PaymentRequest,
+        PaymentView,
+        Refund,
+        RefundInput,
+        RefundRequest,
+        VoidInput,
+    )
+    from payments.state import PaymentState
+    from payments.status import PaymentEvent, PaymentStatus
+    from workflows import policies
+
+
+T = TypeVar("T")
+
+
+def _rejection(exc: PaymentError) -> ApplicationError:
+    kind = ErrorType.AMOUNT_TOO_LARGE if exc.status_code == 422 else ErrorType.ILLEGAL_STATE
+    return ApplicationError(exc.message, exc.code, type=kind.value, non_retryable=True)
+
+
+def _failure_of(err: ActivityError) -> tuple[PaymentEvent, str, str]:
+    """(event, code, detail) for a failed activity; retries running out counts as unavailable."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == ErrorType.CARD_DECLINED:
+        details = [str(d) for d in cause.details]
+        code = next((d for d in reversed(details) if d), DeclineCode.GENERIC_DECLINE.value)
+        return PaymentEvent.DECLINED, code, cause.message
+    if isinstance(cause, ApplicationError) and cause.non_retryable and cause.details:
+        return PaymentEvent.FAILED, str(cause.details[0]), cause.message
+    return PaymentEvent.FAILED, DeclineCode.PROCESSOR_UNAVAILABLE.value, "retries exhausted"
+
+
+@workflow.defn
+class PaymentWorkflow:
+    """Balance check, authorize, then capture, cancel or expire; refunds until the window closes."""
+
+    @workflow.init
+    def __init__(self, request: PaymentRequest) -> None:
+        self._s = PaymentState(request=request, created_at=workflow.now())
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, request: PaymentRequest) -> PaymentView:
+        """Drive the payment to a terminal status, then wait for in-flight updates."""
+        if await self._authorize():
+            if request.capture_method is CaptureMethod.AUTOMATIC:
+                await self._auto_capture()
+            await self._await_capture_or_expiry()
+            await self._hold_refund_window()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._s.view()
+
+    @workflow.update
+    async def confirm(self) -> PaymentView:
+        """Wait until authorization (and automatic capture) has a result; for Update-with-Start."""
+        await workflow.wait_condition(
+            lambda: self._s.status is not PaymentStatus.PENDING and self._s.busy_with is None
+        )
+        return self._s.view()
+
+    @workflow.query
+    def view(self) -> PaymentView:
+        """The full payment view: status, amounts, card facts, failure and transitions."""
+        return self._s.view()
+
+    # -- updates -------------------------------------------------------------------------------
+
+    @workflow.update
+    async def capture(self, req: CaptureRequest) -> PaymentView:
+        """Capture all or part of an authorized payment."""
+        amount = self._checked(lambda: self._s.check_capture(req))
+        self._s.busy_with = PaymentEvent.CAPTURED
+        await self._locked(self._capture(amount))
+        return self._s.view()
+
+    @capture.validator
+    def _validate_capture(self, req: CaptureRequest) -> None:
+        self._checked(lambda: self._s.check_capture(req))
+
+    @workflow.update
+    async def cancel(self, req: CancelRequest) -> PaymentView:
+        """Void an authorized payment."""
+        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+        self._s.busy_with = PaymentEvent.CANCELED
+        await self._locked(self._void(PaymentEvent.CANCELED, req.reason))
+        return self._s.view()
+
+    @cancel.validator
+    def _validate_cancel(self, req: CancelRequest) -> None:
+        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+
+    @workflow.update
+    async def refund(self, req: RefundRequest) -> Refund:
+        """Refund part or all of what was captured; a repeated refund id returns the first."""
+        amount = self._checked(lambda: self._s.check_refund(req))
+        if amount == 0:
+            return self._s.refunds[req.refund_id]
+        self._s.reserved[req.refund_id] = amount
+        try:
+            return await self._locked(self._refund(req, amount))
+        finally:
+            self._s.reserved.pop(req.refund_id, None)
+
+    @refund.validator
+    def _validate_refund(self, req: RefundRequest) -> None:
+        self._checked(lambda: self._s.check_refund(req))
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    async def _authorize(self) -> bool:
+        req = self._s.request
+        try:
+            balance = await workflow.execute_activity_method(
+                PaymentActivities.check_balance,
+                BalanceCheckInput(
+                    payment_id=req.payment_id,
+                    card_token=req.card.token,
+                    currency=req.amount.currency,
+                ),
+                **policies.BALANCE,
+            )
+            if balance.available < req.amount.amount:
+                self._fail(PaymentEvent.DECLINED, DeclineCode.INSUFFICIENT_FUNDS, "balance check")
+                return False
+            auth = await workflow.execute_activity_method(
+                PaymentActivities.authorize,
+                AuthorizeInput(
+                    idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE),
+                    payment_id=req.payment_id,
+                    merchant_id=req.merchant_id,
+                    card_token=req.card.token,
+                    amount=req.amount,
+                    hold_ttl_seconds=req.options.authorization_ttl_seconds + 86400,
+                ),
+                **policies.AUTHORIZE,
+            )
+        except ActivityError as err:
+            self._fail(*_failure_of(err))
+            return False
+        self._s.authorization_id = auth.authorization_id
+        self._s.amount_authorized = auth.amount
+        self._transition(PaymentEvent.AUTHORIZED, f"authorization {auth.authorization_id}")
+        return True
+
+    async def _auto_capture(self) -> None:
+        """A failed automatic capture leaves the payment authorized for an operator to capture."""
+        self._s.busy_with = PaymentEvent.CAPTURED
+        try:
+            await self._locked(self._capture(self._s.amount_authorized))
+        except ActivityError:
+            workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
+
+    async def _capture(self, amount: int) -> None:
+        req, auth_id = self._s.request, self._s.authorization_id
+        assert auth_id is not None
+        try:
+            result = await workflow.execute_activity_method(
+                PaymentActivities.capture,
+                CaptureInput(
+                    idempotency_key=idempotency_key(req.payment_id, Step.CAPTURE),
+                    payment_id=req.payment_id,
+                    authorization_id=auth_id,
+                    amount=amount,
+                ),
+                **policies.SETTLE,
+            )
+        except ActivityError as err:
+            await self._after_failed_settle(err)
+            raise
+        self._s.amount_captured = result.amount
+        self._transition(PaymentEvent.CAPTURED, f"capture {result.capture_id}: {result.amount}")
+
+    async def _void(self, event: PaymentEvent, reason: str | None = None) -> None:
+        req, auth_id = self._s.request, self._s.authorization_id
+        assert auth_id is not None
+        result = await workflow.execute_activity_method(
+            PaymentActivities.void,
+            VoidInput(
+                idempotency_key=idempotency_key(req.payment_id, Step.VOID),
+                payment_id=req.payment_id,
+                authorization_id=auth_id,
+            ),
+            **policies.SETTLE,
+        )
+        detail = reason or f"processor reports the hold {result.status}"
+        self._transition(event, detail)
+
+    async def _refund(self, req: RefundRequest, amount: int) -> Refund:
+        payment_id, auth_id = self._s.request.payment_id, self._s.authorization_id
+        assert auth_id is not None
+        result = await workflow.execute_activity_method(
+            PaymentActivities.refund,
+            RefundInput(
+                idempotency_key=idempotency_key(payment_id, Step.REFUND, req.refund_id),
+                payment_id=payment_id,
+                refund_id=req.refund_id,
+                authorization_id=auth_id,
+                amount=amount,
+            ),
+            **policies.SETTLE,
+        )
+        refund = Refund(
+            refund_id=req.refund_id,
+            processor_refund_id=result.processor_refund_id,
+            amount=result.amount,
+            reason=req.reason,
+            at=workflow.now(),
+        )
+        self._s.record_refund(refund, workflow.now())
+        self._upsert()
+        return refund
+
+    async def _after_failed_settle(self, err: ActivityError) -> None:
+        """A capture the processor refuses because the hold lapsed ends the payment expired."""
+        _, code, _ = _failure_of(err)
+        if code == DeclineCode.AUTHORIZATION_EXPIRED:
+            self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)
+            self._transition(PaymentEvent.EXPIRED, "processor reports the hold expired")
+
+    # -- waiting -------------------------------------------------------------------------------
+
+    async def _await_capture_or_expiry(self) -> None:
+        ttl = timedelta(seconds=self._s.request.options.authorization_ttl_seconds)
+        deadline = workflow.now() + ttl
+        while self._s.status is PaymentStatus.AUTHORIZED:
+            remaining = deadline - workflow.now()
+            try:
+                await workflow.wait_condition(
+                    lambda: self._s.status is not PaymentStatus.AUTHORIZED,
+                    timeout=max(remaining, timedelta(seconds=1)),
+                )
+            except TimeoutError:
+                # A capture or cancel under way decides the outcome; expire only when idle.
+                if workflow.now() >= deadline and self._s.busy_with is None:
+                    self._s.busy_with = PaymentEvent.EXPIRED
+                    await self._locked(self._expire())
+
+    async def _expire(self) -> None:
+        if self._s.status is PaymentStatus.AUTHORIZED:
+            await self._void(PaymentEvent.EXPIRED, "authorization window elapsed; hold released")
+
+    async def _hold_refund_window(self) -> None:
+        if self._s.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
+            return
+        window = timedelta(seconds=self._s.request.options.refund_window_seconds)
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._s.status is PaymentStatus.REFUNDED, timeout=window
+            )
+        self._s.refunds_closed = True
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _locked(self, step: Awaitable[T]) -> T:
+        """Run one money-moving step at a time; ``busy_with`` is cleared whatever happens."""
+        try:
+            async with self._lock:
+                return await step
+        finally:
+            self._s.busy_with = None
+
+    @staticmethod
+    def _checked(check: Callable[[], T]) -> T:
+        try:
+            return check()
+        except PaymentError as exc:
+            raise _rejection(exc) from None
+
+    def _fail(self, event: PaymentEvent, code: str, message: str) -> None:
+        self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)
+        self._transition(event, f"{code}: {message}")
+
+    def _transition(self, event: PaymentEvent, detail: str) -> None:
+        status = self._s.apply(event, workflow.now(), detail)
+        workflow.logger.info("payment %s is %s", self._s.request.payment_id, status.value)
+        self._upsert()
+
+    def _upsert(self) -> None:
+        updates = [sa.PAYMENT_STATUS.value_set(self._s.status.value)]
+        if self._s.failure is not None:
+            updates.append(sa.PAYMENT_FAILURE_CODE.value_set(self._s.failure.code))
+        workflow.upsert_search_attributes(updates)
