@@ -42,6 +42,10 @@ class Simulator:
         """Effects the ledger applied for one payment."""
         return list(self._req("GET", f"/v1/admin/effects?payment_id={payment_id}")["effects"])
 
+    def attempts(self, payment_id: str) -> list[dict[str, Any]]:
+        """Requests the simulator received for one payment, counted per step."""
+        return list(self._req("GET", f"/v1/admin/effects?payment_id={payment_id}")["attempts"])
+
     def ledger_check(self) -> dict[str, Any]:
         """Ledger invariants and per-merchant totals."""
         return dict(self._req("GET", "/v1/admin/ledger/check"))
