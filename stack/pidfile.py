@@ -19,6 +19,13 @@ class PidRecord:
     argv: list[str]
     log_file: str
     log_offset: int
+    start_ticks: int | None = None
+    """Kernel start time of ``pid``: with the argv it tells our process from a recycled pid."""
+
+    @classmethod
+    def of(cls, name: str, pid: int, argv: list[str], log_file: Path, offset: int) -> PidRecord:
+        """A record for a process just started, stamped with its kernel start time."""
+        return cls(name, pid, argv, str(log_file), offset, start_ticks(pid))
 
     def write(self, path: Path) -> None:
         """Write the record atomically, so a reader never sees half a file."""
@@ -36,22 +43,38 @@ class PidRecord:
             return None
 
 
-def cmdline(pid: int) -> list[str] | None:
-    """The argv of a live (non-zombie) process, or None if there is none."""
+def _stat_fields(pid: int) -> list[str] | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
-    # The state follows the parenthesised name, which may itself contain ") ".
-    if stat.rpartition(")")[2].split()[0] in ("Z", "X"):
+    # Fields after the parenthesised name, which may itself contain ") ": state is [0].
+    return stat.rpartition(")")[2].split()
+
+
+def start_ticks(pid: int) -> int | None:
+    """When ``pid`` started, in clock ticks since boot (None if it is gone)."""
+    fields = _stat_fields(pid)
+    return int(fields[19]) if fields else None
+
+
+def cmdline(pid: int) -> list[str] | None:
+    """The argv of a live (non-zombie) process, or None if there is none."""
+    fields = _stat_fields(pid)
+    if not fields or fields[0] in ("Z", "X"):
+        return None
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
         return None
     return [part.decode(errors="replace") for part in raw.split(b"\0")[:-1]]
 
 
 def is_ours(record: PidRecord) -> bool:
-    """True if ``record.pid`` is alive and still runs the exact command we started."""
-    return cmdline(record.pid) == record.argv
+    """True if ``record.pid`` is alive and still the very process we started."""
+    if cmdline(record.pid) != record.argv:
+        return False
+    return record.start_ticks is None or start_ticks(record.pid) == record.start_ticks
 
 
 def stop(record: PidRecord, timeout: float = 10.0) -> bool:

@@ -9,7 +9,7 @@ from payments.keyring import ensure_keyring
 from stack.commands import REPO_ROOT
 from stack.local import Component, StackConfig, components
 from stack.pidfile import PidRecord, is_ours
-from stack.procs import ManagedProcess, NotReady, log_tail, port_free
+from stack.procs import ManagedProcess, NotReady, free_port, log_tail, port_free
 
 
 class StackError(Exception):
@@ -24,7 +24,11 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         # Creates the file with mode 0600; key material is never printed.
         if ensure_keyring(cfg.run_dir / name):
             print(f"created key file {cfg.run_dir / name}")
-    for comp in components(cfg):
+    comps = components(cfg)
+    # Check every port first, so a conflict does not leave half a stack running.
+    for comp in comps:
+        _check_ports(cfg, comp)
+    for comp in comps:
         _ensure(cfg, comp, timeout)
     print(f"Temporal gRPC  127.0.0.1:{cfg.temporal_port}")
     print(f"Temporal UI    http://127.0.0.1:{cfg.ui_port}")
@@ -40,13 +44,19 @@ def _ensure(cfg: StackConfig, comp: Component, timeout: float) -> None:
         print(f"{comp.name}: already running and healthy (pid {record.pid}), left alone")
         return
     pid_file.unlink(missing_ok=True)
+    _start(cfg, comp, timeout)
+
+
+def _check_ports(cfg: StackConfig, comp: Component) -> None:
+    record = PidRecord.read(comp.pid_file(cfg))
+    if record is not None and is_ours(record):
+        return
     for var, port in comp.ports.items():
         if not port_free(port):
             raise StackError(
                 f"{comp.name}: port {port} ({var}) is in use by another program; "
-                f"stop it or choose another port, e.g. {var}={port + 10000} make up"
+                f"stop it or choose another port, e.g. {var}={free_port()} make up"
             )
-    _start(cfg, comp, timeout)
 
 
 def _start(cfg: StackConfig, comp: Component, timeout: float) -> None:
@@ -54,7 +64,7 @@ def _start(cfg: StackConfig, comp: Component, timeout: float) -> None:
         comp.name, comp.argv, log_file=comp.log_file(cfg), env=comp.env, cwd=REPO_ROOT
     ).start()
     assert proc.pid is not None
-    record = PidRecord(comp.name, proc.pid, comp.argv, str(proc.log_file), proc.log_offset)
+    record = PidRecord.of(comp.name, proc.pid, comp.argv, proc.log_file, proc.log_offset)
     record.write(comp.pid_file(cfg))
     try:
         took = proc.wait_ready(lambda: comp.healthy(record), timeout)

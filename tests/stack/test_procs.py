@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import socket
 import sys
@@ -72,7 +73,11 @@ def test_stop_by_pid_file_spares_a_different_command(tmp_path: Path) -> None:
         assert not is_ours(other)
         assert not stop(other, timeout=1)
         assert proc.alive
-        assert stop(PidRecord("sleeper", proc.pid, argv, str(proc.log_file), 0), timeout=5)
+        # Same argv but another start time: a recycled pid running the same command.
+        recycled = PidRecord.of("sleeper", proc.pid, argv, proc.log_file, 0)
+        assert recycled.start_ticks is not None
+        assert not is_ours(dataclasses.replace(recycled, start_ticks=recycled.start_ticks - 1))
+        assert stop(recycled, timeout=5)
         assert not is_ours(PidRecord("sleeper", proc.pid, argv, "", 0))
 
 
