@@ -1,0 +1,45 @@
+# Local development entry points. Stack settings (ports, run folder, worker count)
+# come from environment variables documented in stack/__main__.py.
+
+VENV ?= .venv
+PYTHON ?= python3
+PY = $(VENV)/bin/python
+RUN_DIR = $(or $(PAYMENTS_RUN_DIR),.run)
+# Reinstall only when the declared dependencies change, so repeated make calls are fast.
+STAMP = $(VENV)/.installed-stamp
+
+.PHONY: venv up down status demo test lint fmt clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+up: venv
+	$(PY) -m stack up
+
+down: venv
+	$(PY) -m stack down
+
+status: venv
+	$(PY) -m stack status
+
+demo: up
+	$(PY) -m stack.demo
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy payments
+
+test: lint
+	$(VENV)/bin/pytest
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: down
+	rm -rf -- '$(RUN_DIR)'
