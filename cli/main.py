@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from typing import NoReturn
 
 import httpx
 
@@ -47,11 +48,18 @@ def _expiry(text: str) -> tuple[int, int]:
     return int(month), int(year) if len(year) == 4 else 2000 + int(year)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The CLI's arguments; bad values are refused here, before anything connects."""
-    p = argparse.ArgumentParser(prog="starter.py", description=__doc__)
+    p = _Parser(prog="starter.py", description=__doc__)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     pay = sub.add_parser("pay", help="create and confirm a payment")
     pay.add_argument("--amount", type=_amount, required=True, help="minor units, e.g. 1999")
     pay.add_argument("--currency", type=_currency, default="USD")
