@@ -8,23 +8,18 @@ import sys
 from datetime import UTC, datetime
 from typing import NoReturn
 
-import httpx
-
 from cli import ops
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from payments.cards import RawCard, reject_card_like
 from payments.errors import PaymentError, ValidationFailed
 from payments.ids import new_payment_id, new_refund_id
-from payments.keyring import load_keyring
-from payments.models import CaptureMethod, CardFacts, PaymentOptions, PaymentRequest, RefundRequest
+from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, RefundRequest
 from payments.money import AmountError, Money, parse_currency, parse_minor_units
-from payments.processor import ProcessorClient, ProcessorFailure
+from payments.processor import ProcessorFailure
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.temporal_client import connect
-from payments.tokenize import tokenize
-from payments.vault import CardVault
 
 
 def _amount(text: str) -> int:
@@ -91,27 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 async def _pay(args: argparse.Namespace, settings: Settings) -> list[str]:
     reject_card_like(args.description, param="description")
     raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
-    vault = CardVault(
-        settings.resolved_vault_db(), load_keyring(settings.resolved_vault_key_file())
-    )
-    async with httpx.AsyncClient(
-        base_url=settings.processor_url, timeout=settings.processor_timeout_seconds
-    ) as http:
-        card = await tokenize(
-            raw, processor=ProcessorClient(http), vault=vault, today=datetime.now(UTC).date()
-        )
+    card = await ops.tokenize_card(settings, raw)
     req = PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id=args.merchant or settings.merchant_id,
         amount=Money(amount=args.amount, currency=args.currency),
         capture_method=CaptureMethod(args.capture),
-        card=CardFacts(
-            token=card.token,
-            brand=card.brand,
-            last4=card.last4,
-            exp_month=card.exp_month,
-            exp_year=card.exp_year,
-        ),
+        card=card,
         description=args.description,
         options=PaymentOptions(
             authorization_ttl_seconds=settings.authorization_ttl_seconds,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import httpx
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -21,16 +23,23 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from payments import search_attributes as sa
+from payments.cards import RawCard
 from payments.errors import AmountRejected, ErrorType, NotFound, PaymentError, StateConflict
+from payments.keyring import load_keyring
 from payments.models import (
     CancelRequest,
     CaptureRequest,
+    CardFacts,
     PaymentRequest,
     PaymentView,
     Refund,
     RefundRequest,
 )
+from payments.processor import ProcessorClient
+from payments.settings import Settings
 from payments.status import PaymentStatus
+from payments.tokenize import tokenize
+from payments.vault import CardVault
 from workflows.payment import PaymentWorkflow
 
 T = TypeVar("T")
@@ -61,6 +70,26 @@ async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
         status = desc.typed_search_attributes.get(sa.PAYMENT_STATUS) or "closed"
         raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
     raise error
+
+
+async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
+    """Validate, CVC-check and vault a card; only the token and display facts come back."""
+    vault = CardVault(
+        settings.resolved_vault_db(), load_keyring(settings.resolved_vault_key_file())
+    )
+    async with httpx.AsyncClient(
+        base_url=settings.processor_url, timeout=settings.processor_timeout_seconds
+    ) as http:
+        card = await tokenize(
+            raw, processor=ProcessorClient(http), vault=vault, today=datetime.now(UTC).date()
+        )
+    return CardFacts(
+        token=card.token,
+        brand=card.brand,
+        last4=card.last4,
+        exp_month=card.exp_month,
+        exp_year=card.exp_year,
+    )
 
 
 def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
