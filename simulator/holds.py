@@ -73,6 +73,18 @@ def _remember_card(conn: sqlite3.Connection, salt: bytes, checked: CheckedCard) 
     return fp
 
 
+def _insert_hold(
+    conn: sqlite3.Connection, req: AuthorizeIn, ids: tuple[str, str, str, str], expires_at: str
+) -> None:
+    """Insert the hold row; ``ids`` are hold, transfer, cardholder and merchant account."""
+    conn.execute(
+        "INSERT INTO holds (id, transfer_id, cardholder_account, merchant_account, amount,"
+        " currency, state, expires_at, payment_id, merchant_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+        (*ids, req.amount, req.currency, expires_at, req.payment_id, req.merchant_id),
+    )
+
+
 def authorize(
     conn: sqlite3.Connection, salt: bytes, req: AuthorizeIn, ctx: OpContext
 ) -> AuthorizeOut:
@@ -96,13 +108,7 @@ def authorize(
         # The must_not_overdraw CHECK refused the hold: the card cannot cover it.
         raise decline(DeclineCode.INSUFFICIENT_FUNDS) from None
     expires_at = iso(ctx.now + timedelta(seconds=req.hold_ttl_seconds))
-    conn.execute(
-        "INSERT INTO holds (id, transfer_id, cardholder_account, merchant_account, amount,"
-        " currency, state, expires_at, payment_id, merchant_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-        (hold_id, transfer_id, payer, payee, req.amount, req.currency, expires_at,
-         req.payment_id, req.merchant_id),
-    )  # fmt: skip
+    _insert_hold(conn, req, (hold_id, transfer_id, payer, payee), expires_at)
     return AuthorizeOut(
         id=hold_id, amount=req.amount, currency=req.currency,
         brand=cards.brand_of(checked.number), last4=checked.number[-4:], expires_at=expires_at,

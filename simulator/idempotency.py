@@ -110,6 +110,14 @@ def _next_attempt(conn: sqlite3.Connection, key: str) -> int:
     return int(row[0])
 
 
+def _store(conn: sqlite3.Connection, call: Call, digest: str, status: int, body: bytes) -> None:
+    conn.execute(
+        "INSERT INTO idempotency_keys (key, request_hash, method, path, status_code, body,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (call.key, digest, call.method, call.path, status, body.decode(), iso(utc_now())),
+    )
+
+
 def execute(db: Database, call: Call, digest: str, op: LedgerOp, touch: Touch | None) -> Outcome:
     """Replay the stored response for this key, or run ``op`` and store its response.
 
@@ -134,10 +142,6 @@ def execute(db: Database, call: Call, digest: str, op: LedgerOp, touch: Touch | 
             store, label = not isinstance(err, UnstoredError), f"error:{err.detail.code}"
         conn.execute("RELEASE op")
         if store:
-            conn.execute(
-                "INSERT INTO idempotency_keys (key, request_hash, method, path, status_code,"
-                " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (call.key, digest, call.method, call.path, status, body.decode(), iso(ctx.now)),
-            )
+            _store(conn, call, digest, status, body)
         log_request(conn, call, label, status)
     return Outcome(status, body)

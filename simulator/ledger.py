@@ -1,8 +1,8 @@
 """Double-entry primitives: accounts and transfers.
 
-Each transfer moves one amount from one debit account to one credit account in a single
-UPDATE per account, so the table CHECK constraints judge the final state of every row and
-the postings always balance.
+Each transfer moves one amount from one debit account to one credit account, so postings
+always balance. SQLite checks the CHECK constraints after every statement, so callers order
+their updates to only ever shrink a reservation before growing a posting.
 """
 
 import secrets

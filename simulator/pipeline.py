@@ -59,17 +59,16 @@ def error_response(err: SimError) -> Response:
     return respond(err.status, err.body())
 
 
-async def _inflict(decision: Decision) -> SimError | None:
-    """Apply the pre-handling faults; return the error to answer with, if any."""
+async def _inflict(decision: Decision) -> None:
+    """Apply the pre-handling faults, raising the error to answer with, if any."""
     if decision.outage:
-        return SimError(503, ErrorType.API_ERROR, ErrorCode.SERVICE_UNAVAILABLE,
+        raise SimError(503, ErrorType.API_ERROR, ErrorCode.SERVICE_UNAVAILABLE,
                         "The processor is unavailable; nothing was changed.")  # fmt: skip
     if decision.latency_seconds:
         await asyncio.sleep(decision.latency_seconds)
     if decision.error:
-        return SimError(500, ErrorType.API_ERROR, ErrorCode.INTERNAL_ERROR,
+        raise SimError(500, ErrorType.API_ERROR, ErrorCode.INTERNAL_ERROR,
                         "The processor had an internal error; nothing was changed.")  # fmt: skip
-    return None
 
 
 def _expirer(hold_id: str) -> Touch:
@@ -106,9 +105,7 @@ async def mutate(
     call = _call(request, operation, raw)
     decision = sim.faults.decide(operation)
     try:
-        fault = await _inflict(decision)
-        if fault is not None:
-            raise fault
+        await _inflict(decision)
         check_key(request.headers.get("Idempotency-Key"))
         body, data = parse(raw, model)
     except SimError as err:
@@ -130,9 +127,7 @@ async def read_only(
     sim, raw = state(request), await request.body()
     decision = sim.faults.decide(operation)
     try:
-        fault = await _inflict(decision)
-        if fault is not None:
-            raise fault
+        await _inflict(decision)
         body, _ = parse(raw, model)
         result = await run_in_threadpool(run, body, OpContext("", 1, utc_now()))
     except SimError as err:
