@@ -86,4 +86,7 @@ def mermaid_diagram() -> str:
     for (src, event), dst in TRANSITIONS.items():
         lines.append(f"    {src.value} --> {dst.value}: {event.value}")
     lines.extend(f"    {s.value} --> [*]" for s in PaymentStatus if s.is_terminal)
+    lines.extend(
+        f"    {s.value} --> [*]: refund window closed" for s in (_S.CAPTURED, _S.PARTIALLY_REFUNDED)
+    )
     return "\n".join(lines)
