@@ -35,17 +35,23 @@ class Card(Frozen):
 
 
 class BalanceInquiryIn(Frozen):
+    """Which card and currency to report on."""
+
     card: Card
     currency: Currency
 
 
 class BalanceInquiryOut(Frozen):
+    """What the card could authorize now, in minor units."""
+
     available: int
     currency: str
     funding: Funding
 
 
 class VerifyIn(Frozen):
+    """A card with its CVC, checked once and never stored."""
+
     number: Annotated[StrictStr, Field(min_length=1, max_length=32)]
     exp_month: Annotated[StrictInt, Field(ge=1, le=12)]
     exp_year: Annotated[StrictInt, Field(ge=2000, le=9999)]
@@ -53,12 +59,16 @@ class VerifyIn(Frozen):
 
 
 class VerifyOut(Frozen):
+    """What the simulator knows about a verified card."""
+
     brand: str
     last4: str
     funding: Funding
 
 
 class AuthorizeIn(Frozen):
+    """A request to place a hold."""
+
     card: Card
     amount: Amount
     currency: Currency
@@ -69,6 +79,8 @@ class AuthorizeIn(Frozen):
 
 
 class AuthorizeOut(Frozen):
+    """An approved hold."""
+
     id: str
     status: str = "approved"
     amount: int
@@ -79,12 +91,16 @@ class AuthorizeOut(Frozen):
 
 
 class CaptureIn(Frozen):
+    """How much of a hold to capture."""
+
     amount: Amount
     payment_id: Label
     step: Label
 
 
 class CaptureOut(Frozen):
+    """A completed capture."""
+
     id: str
     authorization_id: str
     amount: int
@@ -93,16 +109,22 @@ class CaptureOut(Frozen):
 
 
 class VoidIn(Frozen):
+    """A request to release a hold."""
+
     payment_id: Label
     step: Label
 
 
 class VoidOut(Frozen):
+    """The hold's final state after a void."""
+
     authorization_id: str
     status: str
 
 
 class RefundIn(Frozen):
+    """How much captured money to return."""
+
     authorization_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
     amount: Amount
     payment_id: Label
@@ -110,6 +132,8 @@ class RefundIn(Frozen):
 
 
 class RefundOut(Frozen):
+    """A completed refund."""
+
     id: str
     authorization_id: str
     amount: int
@@ -118,6 +142,8 @@ class RefundOut(Frozen):
 
 
 class HoldOut(Frozen):
+    """The public view of a hold."""
+
     id: str
     state: str
     amount: int
@@ -130,6 +156,8 @@ class HoldOut(Frozen):
 
 
 class RequestStatusOut(Frozen):
+    """The stored outcome of a completed request."""
+
     idempotency_key: str
     status_code: int
     body: dict[str, object]

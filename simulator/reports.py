@@ -12,6 +12,8 @@ class Frozen(BaseModel):
 
 
 class MerchantTotals(Frozen):
+    """Money a merchant received and returned in one currency."""
+
     merchant_id: str
     currency: str
     credited: int
@@ -20,6 +22,8 @@ class MerchantTotals(Frozen):
 
 
 class OpenHold(Frozen):
+    """A hold still reserving funds."""
+
     id: str
     payment_id: str
     amount: int
@@ -27,6 +31,8 @@ class OpenHold(Frozen):
 
 
 class LedgerCheck(Frozen):
+    """Ledger invariants and summaries."""
+
     balanced: bool
     negative_accounts: list[str]
     merchants: list[MerchantTotals]
@@ -34,6 +40,8 @@ class LedgerCheck(Frozen):
 
 
 class Effect(Frozen):
+    """One effect actually applied to the ledger."""
+
     payment_id: str | None
     step: str | None
     operation: str
@@ -43,12 +51,16 @@ class Effect(Frozen):
 
 
 class Attempts(Frozen):
+    """Requests received for one payment step."""
+
     payment_id: str | None
     step: str | None
     count: int
 
 
 class Effects(Frozen):
+    """Applied effects next to received attempts."""
+
     effects: list[Effect]
     attempts: list[Attempts]
 
