@@ -63,6 +63,21 @@ def check_card(card: Card, currency: str, now: datetime) -> CheckedCard:
     return CheckedCard(card.number, currency, profile)
 
 
+def verify_card(card: Card, now: datetime) -> CheckedCard:
+    """Check number, expiry and CVC only, as a card-verification step does.
+
+    Issuer declines (stolen, lost, generic, funds) come at authorization, so a merchant sees
+    them as a declined payment rather than as a card refused at entry.
+    """
+    check_format(card.number, "USD")
+    profile = cards.profile_for(card.number)
+    if cards.is_expired(card.exp_month, card.exp_year, now.date()):
+        raise decline(DeclineCode.EXPIRED_CARD)
+    if profile.decline is DeclineCode.INCORRECT_CVC:
+        raise decline(DeclineCode.INCORRECT_CVC)
+    return CheckedCard(card.number, "USD", profile)
+
+
 def _remember_card(conn: sqlite3.Connection, salt: bytes, checked: CheckedCard) -> str:
     """Store the card's derived data (never the number) and return its fingerprint."""
     fp = cards.fingerprint(salt, checked.number)

@@ -56,8 +56,7 @@ async def verify_card(request: Request) -> Response:
 
     def run(body: VerifyIn, ctx: OpContext) -> BaseModel:
         card = Card(number=body.number, exp_month=body.exp_month, exp_year=body.exp_year)
-        # Currency is irrelevant to verification; any supported one passes the format check.
-        checked = holds.check_card(card, "USD", ctx.now)
+        checked = holds.verify_card(card, ctx.now)
         return VerifyOut(brand=cards.brand_of(checked.number), last4=checked.number[-4:],
                          funding=checked.profile.funding)  # fmt: skip
 
