@@ -12,6 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from temporalio.client import Client
 
@@ -45,11 +46,11 @@ class Ctx:
     sim: SimulatorAdmin
 
 
-async def start(ctx: Ctx, amount: int, *, card: str = "visa", manual: bool = False,
-                currency: Currency = Currency.USD) -> PaymentView:  # fmt: skip
-    """Tokenize a test card and start a payment, waiting for its confirmation."""
+async def request(ctx: Ctx, amount: int, *, card: str = "visa", manual: bool = False,
+                  currency: Currency = Currency.USD) -> PaymentRequest:  # fmt: skip
+    """Tokenize a test card (as the edge does) and build the workflow's input."""
     raw = RawCard(card_number(card), 12, datetime.now(UTC).year + 2, "123")
-    req = PaymentRequest(
+    return PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id=MERCHANT,
         amount=Money(amount=amount, currency=currency),
@@ -60,9 +61,18 @@ async def start(ctx: Ctx, amount: int, *, card: str = "visa", manual: bool = Fal
             refund_window_seconds=ctx.settings.refund_window_seconds,
         ),
     )
+
+
+async def confirm(ctx: Ctx, req: PaymentRequest) -> PaymentView:
+    """Start the payment and wait for authorization (and automatic capture)."""
     return await ops.start_payment(
         ctx.client, req, task_queue=ctx.settings.task_queue, wait_seconds=120
     )
+
+
+async def start(ctx: Ctx, amount: int, **kwargs: Any) -> PaymentView:
+    """Tokenize, start and confirm in one go."""
+    return await confirm(ctx, await request(ctx, amount, **kwargs))
 
 
 async def automatic(ctx: Ctx) -> PaymentView:
@@ -87,8 +97,9 @@ async def prepaid_insufficient(ctx: Ctx) -> PaymentView:
 
 
 async def outage_recovered(ctx: Ctx) -> PaymentView:
+    req = await request(ctx, 4200)
     ctx.sim.faults(outage=True)
-    paying = asyncio.create_task(start(ctx, 4200))
+    paying = asyncio.create_task(confirm(ctx, req))
     await asyncio.sleep(4)
     ctx.sim.faults()
     return await paying
@@ -143,7 +154,7 @@ async def main() -> int:
         temporal_address=cfg.temporal_address, processor_url=sim_url, run_dir=cfg.run_dir
     )
     ctx = Ctx(await connect(settings), settings, SimulatorAdmin(sim_url))
-    print(f"{'payment id':<30} {'scenario':<40} {'expected':<19} {'final':<19}")
+    print(f"{'payment id':<30} {'scenario':<40} {'expected':<19} {'final':<36} check")
     all_ok = True
     for name, run, expected in SCENARIOS:
         view = await run(ctx)
