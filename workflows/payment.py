@@ -9,51 +9,28 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.payment import PaymentActivities
     from payments import search_attributes as sa
-    from payments.errors import DeclineCode, ErrorType, PaymentError, decline_for
-    from payments.ids import Step, idempotency_key
+    from payments.errors import DeclineCode, PaymentError, decline_for
     from payments.models import (
-        AuthorizeInput,
-        BalanceCheckInput,
         CancelRequest,
-        CaptureInput,
         CaptureMethod,
         CaptureRequest,
         Failure,
         PaymentRequest,
         PaymentView,
         Refund,
-        RefundInput,
         RefundRequest,
-        VoidInput,
     )
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
-    from workflows import policies
+    from workflows import steps
+    from workflows.failures import failure_of, rejection
 
 
 T = TypeVar("T")
-
-
-def _rejection(exc: PaymentError) -> ApplicationError:
-    kind = ErrorType.AMOUNT_TOO_LARGE if exc.status_code == 422 else ErrorType.ILLEGAL_STATE
-    return ApplicationError(exc.message, exc.code, type=kind.value, non_retryable=True)
-
-
-def _failure_of(err: ActivityError) -> tuple[PaymentEvent, str, str]:
-    """(event, code, detail) for a failed activity; retries running out counts as unavailable."""
-    cause = err.cause
-    if isinstance(cause, ApplicationError) and cause.type == ErrorType.CARD_DECLINED:
-        details = [str(d) for d in cause.details]
-        code = next((d for d in reversed(details) if d), DeclineCode.GENERIC_DECLINE.value)
-        return PaymentEvent.DECLINED, code, cause.message
-    if isinstance(cause, ApplicationError) and cause.non_retryable and cause.details:
-        return PaymentEvent.FAILED, str(cause.details[0]), cause.message
-    return PaymentEvent.FAILED, DeclineCode.PROCESSOR_UNAVAILABLE.value, "retries exhausted"
 
 
 @workflow.defn
@@ -134,34 +111,15 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        req = self._s.request
+        amount = self._s.request.amount.amount
         try:
-            balance = await workflow.execute_activity_method(
-                PaymentActivities.check_balance,
-                BalanceCheckInput(
-                    payment_id=req.payment_id,
-                    card_token=req.card.token,
-                    currency=req.amount.currency,
-                ),
-                **policies.BALANCE,
-            )
-            if balance.available < req.amount.amount:
+            balance = await steps.check_balance(self._s)
+            if balance.available < amount:
                 self._fail(PaymentEvent.DECLINED, DeclineCode.INSUFFICIENT_FUNDS, "balance check")
                 return False
-            auth = await workflow.execute_activity_method(
-                PaymentActivities.authorize,
-                AuthorizeInput(
-                    idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE),
-                    payment_id=req.payment_id,
-                    merchant_id=req.merchant_id,
-                    card_token=req.card.token,
-                    amount=req.amount,
-                    hold_ttl_seconds=req.options.authorization_ttl_seconds + 86400,
-                ),
-                **policies.AUTHORIZE,
-            )
+            auth = await steps.authorize(self._s)
         except ActivityError as err:
-            self._fail(*_failure_of(err))
+            self._fail(*failure_of(err))
             return False
         self._s.authorization_id = auth.authorization_id
         self._s.amount_authorized = auth.amount
@@ -177,19 +135,8 @@ class PaymentWorkflow:
             workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
 
     async def _capture(self, amount: int) -> None:
-        req, auth_id = self._s.request, self._s.authorization_id
-        assert auth_id is not None
         try:
-            result = await workflow.execute_activity_method(
-                PaymentActivities.capture,
-                CaptureInput(
-                    idempotency_key=idempotency_key(req.payment_id, Step.CAPTURE),
-                    payment_id=req.payment_id,
-                    authorization_id=auth_id,
-                    amount=amount,
-                ),
-                **policies.SETTLE,
-            )
+            result = await steps.capture(self._s, amount)
         except ActivityError as err:
             await self._after_failed_settle(err)
             raise
@@ -197,34 +144,11 @@ class PaymentWorkflow:
         self._transition(PaymentEvent.CAPTURED, f"capture {result.capture_id}: {result.amount}")
 
     async def _void(self, event: PaymentEvent, reason: str | None = None) -> None:
-        req, auth_id = self._s.request, self._s.authorization_id
-        assert auth_id is not None
-        result = await workflow.execute_activity_method(
-            PaymentActivities.void,
-            VoidInput(
-                idempotency_key=idempotency_key(req.payment_id, Step.VOID),
-                payment_id=req.payment_id,
-                authorization_id=auth_id,
-            ),
-            **policies.SETTLE,
-        )
-        detail = reason or f"processor reports the hold {result.status}"
-        self._transition(event, detail)
+        result = await steps.void(self._s)
+        self._transition(event, reason or f"processor reports the hold {result.status}")
 
     async def _refund(self, req: RefundRequest, amount: int) -> Refund:
-        payment_id, auth_id = self._s.request.payment_id, self._s.authorization_id
-        assert auth_id is not None
-        result = await workflow.execute_activity_method(
-            PaymentActivities.refund,
-            RefundInput(
-                idempotency_key=idempotency_key(payment_id, Step.REFUND, req.refund_id),
-                payment_id=payment_id,
-                refund_id=req.refund_id,
-                authorization_id=auth_id,
-                amount=amount,
-            ),
-            **policies.SETTLE,
-        )
+        result = await steps.refund(self._s, req.refund_id, amount)
         refund = Refund(
             refund_id=req.refund_id,
             processor_refund_id=result.processor_refund_id,
@@ -238,7 +162,7 @@ class PaymentWorkflow:
 
     async def _after_failed_settle(self, err: ActivityError) -> None:
         """A capture the processor refuses because the hold lapsed ends the payment expired."""
-        _, code, _ = _failure_of(err)
+        _, code, _ = failure_of(err)
         if code == DeclineCode.AUTHORIZATION_EXPIRED:
             self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)
             self._transition(PaymentEvent.EXPIRED, "processor reports the hold expired")
@@ -290,7 +214,7 @@ class PaymentWorkflow:
         try:
             return check()
         except PaymentError as exc:
-            raise _rejection(exc) from None
+            raise rejection(exc) from None
 
     def _fail(self, event: PaymentEvent, code: str, message: str) -> None:
         self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)

@@ -1,0 +1,26 @@
+"""Turning activity failures and domain refusals into workflow outcomes."""
+
+from __future__ import annotations
+
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from payments.errors import DeclineCode, ErrorType, PaymentError
+from payments.status import PaymentEvent
+
+
+def rejection(exc: PaymentError) -> ApplicationError:
+    """An update refusal: 422-style amount problems and 409-style state problems."""
+    kind = ErrorType.AMOUNT_TOO_LARGE if exc.status_code == 422 else ErrorType.ILLEGAL_STATE
+    return ApplicationError(exc.message, exc.code, type=kind.value, non_retryable=True)
+
+
+def failure_of(err: ActivityError) -> tuple[PaymentEvent, str, str]:
+    """(event, code, detail) for a failed activity; retries running out counts as unavailable."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == ErrorType.CARD_DECLINED:
+        details = [str(d) for d in cause.details]
+        code = next((d for d in reversed(details) if d), DeclineCode.GENERIC_DECLINE.value)
+        return PaymentEvent.DECLINED, code, cause.message
+    if isinstance(cause, ApplicationError) and cause.non_retryable and cause.details:
+        return PaymentEvent.FAILED, str(cause.details[0]), cause.message
+    return PaymentEvent.FAILED, DeclineCode.PROCESSOR_UNAVAILABLE.value, "retries exhausted"

@@ -1,0 +1,96 @@
+"""The payment's activity calls, each with its idempotency key; called from the workflow only."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.payment import PaymentActivities
+    from payments.ids import Step, idempotency_key
+    from payments.models import (
+        AuthorizeInput,
+        AuthorizeResult,
+        BalanceCheckInput,
+        BalanceCheckResult,
+        CaptureInput,
+        CaptureResult,
+        RefundInput,
+        RefundResult,
+        VoidInput,
+        VoidResult,
+    )
+    from payments.state import PaymentState
+    from workflows.policies import StepName, run_step
+
+# The processor keeps a hold a day longer than the workflow's timer, so the workflow's own
+# void always comes first and the outcome is recorded as expired by us, not discovered later.
+HOLD_MARGIN_SECONDS = 86400
+
+
+async def check_balance(s: PaymentState) -> BalanceCheckResult:
+    """How much the card can spend."""
+    req = s.request
+    arg = BalanceCheckInput(
+        payment_id=req.payment_id, card_token=req.card.token, currency=req.amount.currency
+    )
+    result: BalanceCheckResult = await run_step(
+        StepName.BALANCE, PaymentActivities.check_balance, arg
+    )
+    return result
+
+
+async def authorize(s: PaymentState) -> AuthorizeResult:
+    """Place the hold."""
+    req = s.request
+    arg = AuthorizeInput(
+        idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE),
+        payment_id=req.payment_id,
+        merchant_id=req.merchant_id,
+        card_token=req.card.token,
+        amount=req.amount,
+        hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
+    )
+    result: AuthorizeResult = await run_step(StepName.AUTHORIZE, PaymentActivities.authorize, arg)
+    return result
+
+
+def _auth_id(s: PaymentState) -> str:
+    assert s.authorization_id is not None, "settling a payment that has no authorization"
+    return s.authorization_id
+
+
+async def capture(s: PaymentState, amount: int) -> CaptureResult:
+    """Post ``amount`` of the hold."""
+    arg = CaptureInput(
+        idempotency_key=idempotency_key(s.request.payment_id, Step.CAPTURE),
+        payment_id=s.request.payment_id,
+        authorization_id=_auth_id(s),
+        amount=amount,
+    )
+    result: CaptureResult = await run_step(StepName.CAPTURE, PaymentActivities.capture, arg)
+    return result
+
+
+async def void(s: PaymentState) -> VoidResult:
+    """Release the hold."""
+    arg = VoidInput(
+        idempotency_key=idempotency_key(s.request.payment_id, Step.VOID),
+        payment_id=s.request.payment_id,
+        authorization_id=_auth_id(s),
+    )
+    result: VoidResult = await run_step(StepName.VOID, PaymentActivities.void, arg)
+    return result
+
+
+async def refund(s: PaymentState, refund_id: str, amount: int) -> RefundResult:
+    """Return ``amount`` to the card under refund ``refund_id``'s own key."""
+    payment_id = s.request.payment_id
+    arg = RefundInput(
+        idempotency_key=idempotency_key(payment_id, Step.REFUND, refund_id),
+        payment_id=payment_id,
+        refund_id=refund_id,
+        authorization_id=_auth_id(s),
+        amount=amount,
+    )
+    result: RefundResult = await run_step(StepName.REFUND, PaymentActivities.refund, arg)
+    return result
