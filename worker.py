@@ -8,14 +8,23 @@ import os
 import signal
 import sys
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import (
+    PollerBehavior,
+    PollerBehaviorAutoscaling,
+    PollerBehaviorSimpleMaximum,
+    Worker,
+    WorkflowRunner,
+)
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from payments.keyring import KeyringError, load_keyring
+from payments.merchants import MerchantDirectory
 from payments.processor import ProcessorClient
 from payments.settings import Settings
 from payments.temporal_client import connect
@@ -37,24 +46,56 @@ def processor_http(settings: Settings) -> httpx.AsyncClient:
     )
 
 
-def build_worker(client: Client, settings: Settings, http: httpx.AsyncClient) -> Worker:
-    """A worker for the payment workflow and its activities, with limits from settings."""
-    vault = CardVault(
-        settings.resolved_vault_db(), load_keyring(settings.resolved_vault_key_file())
+def sandboxed_runner() -> SandboxedWorkflowRunner:
+    """The sandbox, sharing the domain modules instead of re-importing them per workflow."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
     )
+
+
+def _pollers(settings: Settings) -> PollerBehavior:
+    if settings.poller_autoscaling:
+        # Grows pollers while polls return work and shrinks them when idle (make bench).
+        return PollerBehaviorAutoscaling(maximum=settings.max_pollers)
+    return PollerBehaviorSimpleMaximum(maximum=settings.max_pollers)
+
+
+def worker_tuning(settings: Settings) -> dict[str, Any]:
+    """Slots, pollers, sticky cache and eager dispatch from settings, for every worker."""
+    return {
+        "max_concurrent_activities": settings.max_concurrent_activities,
+        "max_concurrent_local_activities": settings.max_concurrent_local_activities,
+        "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
+        "max_cached_workflows": settings.max_cached_workflows,
+        "workflow_task_poller_behavior": _pollers(settings),
+        "activity_task_poller_behavior": _pollers(settings),
+        "disable_eager_activity_execution": not settings.eager_activities,
+        "graceful_shutdown_timeout": timedelta(seconds=settings.graceful_shutdown_seconds),
+    }
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    http: httpx.AsyncClient,
+    runner: WorkflowRunner | None = None,
+) -> Worker:
+    """A worker for the payment workflow and its activities, with limits from settings."""
+    at_rest = load_keyring(settings.resolved_vault_key_file())
+    vault = CardVault(settings.resolved_vault_db(), at_rest)
     activities = PaymentActivities(processor=ProcessorClient(http), vault=vault)
+    notify = NotifyActivities(
+        directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
+        http=http,
+        timeout=settings.webhook_timeout_seconds,
+    )
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[PaymentWorkflow],
-        activities=activities.all(),
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
-        ),
-        max_concurrent_activities=settings.max_concurrent_activities,
-        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-        max_cached_workflows=settings.max_cached_workflows,
-        graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_seconds),
+        activities=[*activities.all(), notify.notify],
+        workflow_runner=runner or sandboxed_runner(),
+        **worker_tuning(settings),
     )
 
 

@@ -9,8 +9,7 @@ from typing import Any
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from payments.errors import ErrorType
-from payments.models import (
+from payments.activity_io import (
     AuthorizeInput,
     AuthorizeResult,
     BalanceCheckInput,
@@ -22,6 +21,7 @@ from payments.models import (
     VoidInput,
     VoidResult,
 )
+from payments.errors import ErrorType
 from payments.processor import ProcessorClient, ProcessorFailure
 from payments.vault import CardVault, VaultError
 

@@ -16,7 +16,7 @@ def view_lines(v: PaymentView) -> list[str]:
         f"payment    {v.payment_id}",
         f"status     {v.status.value}",
         f"amount     {m(v.amount)} ({v.capture_method.value} capture)",
-        f"card       {v.card_brand} ****{v.card_last4}",
+        f"card       {v.card.brand} ****{v.card.last4}",
         f"authorized {m(v.amount_authorized)}   captured {m(v.amount_captured)}"
         f"   refunded {m(v.amount_refunded)}",
     ]

@@ -21,6 +21,7 @@ class ErrorType(StrEnum):
     CARD_NOT_FOUND = "CardNotFound"
     PROCESSOR_UNAVAILABLE = "ProcessorUnavailable"
     PROCESSOR_ERROR = "ProcessorError"
+    WEBHOOK_UNDELIVERED = "WebhookUndelivered"
 
     @property
     def retryable(self) -> bool:
@@ -28,7 +29,9 @@ class ErrorType(StrEnum):
         return self in _RETRYABLE
 
 
-_RETRYABLE = frozenset({ErrorType.PROCESSOR_UNAVAILABLE, ErrorType.PROCESSOR_ERROR})
+_RETRYABLE = frozenset(
+    {ErrorType.PROCESSOR_UNAVAILABLE, ErrorType.PROCESSOR_ERROR, ErrorType.WEBHOOK_UNDELIVERED}
+)
 
 
 def non_retryable_error_types() -> list[str]:

@@ -9,8 +9,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 
+from payments.cards import CARD_LIKE
 from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
 from payments.status import PaymentEvent, PaymentStatus
 
@@ -49,6 +50,30 @@ class PaymentOptions(Frozen):
     refund_window_seconds: Annotated[StrictInt, Field(ge=0)] = 30 * 86400
 
 
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+FreeText = Annotated[str, StringConstraints(max_length=500)]
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+def _no_card_numbers(value: str | None) -> str | None:
+    if value and CARD_LIKE.search(value):
+        raise ValueError("must not contain a card number")
+    return value
+
+
+class Customer(Frozen):
+    """Who pays. The e-mail lives only in encrypted payloads, never in ids, logs or search."""
+
+    id: Identifier
+    email: (
+        Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+        | None
+    ) = None
+    name: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    _name_check = field_validator("name")(_no_card_numbers)
+
+
 class PaymentRequest(Frozen):
     """The workflow's input."""
 
@@ -57,8 +82,22 @@ class PaymentRequest(Frozen):
     amount: Money
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
     card: CardFacts
-    description: Annotated[str, StringConstraints(max_length=500)] | None = None
+    customer: Customer | None = None
+    description: FreeText | None = None
+    metadata: Annotated[dict[MetadataKey, FreeText], Field(max_length=20)] = {}
+    notify: bool = False
+    """Send webhooks for this payment's events (the merchant has an endpoint)."""
     options: PaymentOptions = PaymentOptions()
+
+    _description_check = field_validator("description")(_no_card_numbers)
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata_check(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, text in value.items():
+            _no_card_numbers(key)
+            _no_card_numbers(text)
+        return value
 
 
 class Failure(Frozen):
@@ -120,95 +159,12 @@ class PaymentView(Frozen):
     amount_captured: MinorUnits
     amount_refunded: MinorUnits
     capture_method: CaptureMethod
-    card_brand: str
-    card_last4: str
+    card: CardFacts
+    customer_id: str | None
+    description: str | None
+    metadata: dict[str, str]
     authorization_id: str | None
     failure: Failure | None
     refunds: list[Refund]
     transitions: list[Transition]
     created_at: datetime
-
-
-# Activity inputs and results. Each carries the idempotency key the processor sees, so every
-# retry of the same activity sends the same key.
-
-
-class BalanceCheckInput(Frozen):
-    """Ask the processor how much the card can spend."""
-
-    payment_id: str
-    card_token: str
-    currency: Currency
-
-
-class BalanceCheckResult(Frozen):
-    """Available balance or credit, in the payment's currency."""
-
-    available: MinorUnits
-    funding: str
-
-
-class AuthorizeInput(Frozen):
-    """Place a hold for the payment amount."""
-
-    idempotency_key: str
-    payment_id: str
-    merchant_id: str
-    card_token: str
-    amount: Money
-    hold_ttl_seconds: StrictInt
-
-
-class AuthorizeResult(Frozen):
-    """An approved hold."""
-
-    authorization_id: str
-    amount: MinorUnits
-    expires_at: datetime
-
-
-class CaptureInput(Frozen):
-    """Post part or all of a hold to the merchant."""
-
-    idempotency_key: str
-    payment_id: str
-    authorization_id: str
-    amount: PositiveMinorUnits
-
-
-class CaptureResult(Frozen):
-    """A posted capture."""
-
-    capture_id: str
-    amount: MinorUnits
-
-
-class VoidInput(Frozen):
-    """Release a hold."""
-
-    idempotency_key: str
-    payment_id: str
-    authorization_id: str
-
-
-class VoidResult(Frozen):
-    """``voided``, or ``expired`` when the processor had already released the hold."""
-
-    status: str
-
-
-class RefundInput(Frozen):
-    """Return captured money to the card."""
-
-    idempotency_key: str
-    payment_id: str
-    refund_id: str
-    authorization_id: str
-    amount: PositiveMinorUnits
-
-
-class RefundResult(Frozen):
-    """A refund the processor made."""
-
-    processor_refund_id: str
-    amount: MinorUnits

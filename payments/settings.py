@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     vault_db: Path | None = None
     """The vault's SQLite file; ``<run_dir>/vault.db`` when unset."""
 
+    merchants_db: Path | None = None
+    """Merchants' hashed API keys and webhook endpoints; ``<run_dir>/merchants.db`` when unset."""
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+
     merchant_id: str = "merchant_demo"
     authorization_ttl_seconds: int = Field(default=7 * 86400, gt=0)
     refund_window_seconds: int = Field(default=30 * 86400, ge=0)
@@ -44,6 +48,13 @@ class Settings(BaseSettings):
     max_concurrent_activities: int = Field(default=50, gt=0)
     max_concurrent_workflow_tasks: int = Field(default=20, gt=0)
     max_cached_workflows: int = Field(default=1000, ge=0)
+    max_concurrent_local_activities: int = Field(default=50, gt=0)
+    max_pollers: int = Field(default=5, gt=0)
+    """Most concurrent polls per task kind (workflow, activity)."""
+    poller_autoscaling: bool = False
+    """Let the SDK scale pollers between 1 and ``max_pollers`` with the backlog."""
+    eager_activities: bool = True
+    """Run an activity scheduled by this worker here without a round trip to the matcher."""
     graceful_shutdown_seconds: float = Field(default=10.0, ge=0)
 
     def resolved_codec_key_file(self) -> Path:
@@ -53,6 +64,10 @@ class Settings(BaseSettings):
     def resolved_vault_key_file(self) -> Path:
         """Where the vault's key lives."""
         return self.vault_key_file or self.run_dir / "vault-key.json"
+
+    def resolved_merchants_db(self) -> Path:
+        """Where the merchant directory lives."""
+        return self.merchants_db or self.run_dir / "merchants.db"
 
     def resolved_vault_db(self) -> Path:
         """Where the vault's database lives."""

@@ -38,11 +38,14 @@ async def pay(
     capture: CaptureMethod = CaptureMethod.AUTOMATIC,
     options: PaymentOptions | None = None,
     wait_seconds: float = 60,
+    merchant_id: str = "merchant_test",
+    notify: bool = False,
 ) -> PaymentView:
     """Start a payment and wait for its confirmation (authorization and automatic capture)."""
     req = PaymentRequest(
         payment_id=new_payment_id(),
-        merchant_id="merchant_test",
+        merchant_id=merchant_id,
+        notify=notify,
         amount=Money(amount=amount, currency=currency),
         capture_method=capture,
         card=await ops.tokenize_card(settings, _raw(card)),

@@ -13,6 +13,7 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -87,11 +88,14 @@ def _exercise(s: Stack, number: str, cvc: str) -> None:
     assert s.run("refund", str(manual["payment_id"]), "--amount", "700").returncode == 0
     declined = s.pay(number, cvc, "--amount", "9999999")
     assert declined["status"] == "failed"
-    s.sim.faults(error_rate=0.5, operations=["authorize", "capture"])
+    # Every authorize fails for three seconds, so the error paths run and log, then recover.
+    s.sim.faults(error_rate=1.0, operations=["authorize"])
+    heal = threading.Timer(3.0, s.sim.faults)
+    heal.start()
     try:
-        flaky = s.pay(number, cvc, "--amount", "3300")
+        flaky = s.pay(number, cvc, "--amount", "3300", "--wait", "120")
     finally:
-        s.sim.faults()
+        heal.join()
     assert flaky["status"] == "captured"
     cancel = s.pay(number, cvc, "--amount", "1100", "--capture", "manual")
     assert s.run("cancel", str(cancel["payment_id"])).returncode == 0

@@ -85,7 +85,7 @@ async def test_history_holds_only_encrypted_payloads(client: Client, settings: S
     }
     assert encodings == {"binary/encrypted"}
     assert len(_values(json.loads(text), "data")) >= 5
-    for secret in ("7777", view.card_last4, "merchant_test", "pm_"):
+    for secret in ("7777", view.card.last4, "merchant_test", "pm_"):
         assert all(
             secret not in base64.b64decode(d).decode("latin-1")
             for d in _values(json.loads(text), "data")

@@ -41,6 +41,7 @@ class PaymentWorkflow:
     def __init__(self, request: PaymentRequest) -> None:
         self._s = PaymentState(request=request, created_at=workflow.now())
         self._lock = asyncio.Lock()
+        self._notifications: list[asyncio.Task[object]] = []
 
     @workflow.run
     async def run(self, request: PaymentRequest) -> PaymentView:
@@ -51,6 +52,8 @@ class PaymentWorkflow:
             await self._await_capture_or_expiry()
             await self._hold_refund_window()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        # Webhooks retry on their own schedule; the payment's status never waited for them.
+        await asyncio.gather(*self._notifications, return_exceptions=True)
         return self._s.view()
 
     @workflow.update
@@ -157,7 +160,7 @@ class PaymentWorkflow:
             at=workflow.now(),
         )
         self._s.record_refund(refund, workflow.now())
-        self._upsert()
+        self._after_transition()
         return refund
 
     async def _after_failed_settle(self, err: ActivityError) -> None:
@@ -221,9 +224,16 @@ class PaymentWorkflow:
         self._transition(event, f"{code}: {message}")
 
     def _transition(self, event: PaymentEvent, detail: str) -> None:
-        status = self._s.apply(event, workflow.now(), detail)
-        workflow.logger.info("payment %s is %s", self._s.request.payment_id, status.value)
+        self._s.apply(event, workflow.now(), detail)
+        self._after_transition()
+
+    def _after_transition(self) -> None:
+        """Log, upsert search attributes and emit the webhook for the latest transition."""
+        last = self._s.transitions[-1]
+        workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
         self._upsert()
+        if self._s.request.notify:
+            self._notifications.append(steps.notify(self._s, last.event))
 
     def _upsert(self) -> None:
         updates = [sa.PAYMENT_STATUS.value_set(self._s.status.value)]

@@ -28,6 +28,7 @@ class StepName(StrEnum):
     CAPTURE = "capture"
     VOID = "void"
     REFUND = "refund"
+    NOTIFY = "notify"
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,24 @@ POLICIES: dict[StepName, StepPolicy] = {
     StepName.CAPTURE: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
     StepName.VOID: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
     StepName.REFUND: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
+    # A merchant's endpoint may be down for hours; the payment never waits for it.
+    StepName.NOTIFY: StepPolicy(False, timedelta(days=1), timedelta(minutes=10)),
 }
 
 
-async def run_step(step: StepName, activity: Callable[[Any, Any], Any], arg: Any) -> Any:
-    """Execute ``activity`` as the policy table says (local or normal activity)."""
+def step_options(step: StepName) -> dict[str, Any]:
+    """Timeouts and retry policy for ``step``."""
     policy = POLICIES[step]
-    options: dict[str, Any] = {
+    return {
         "start_to_close_timeout": CALL_TIMEOUT,
         "schedule_to_close_timeout": policy.schedule_to_close,
         "retry_policy": policy.retry(),
     }
-    if policy.local:
+
+
+async def run_step(step: StepName, activity: Callable[[Any, Any], Any], arg: Any) -> Any:
+    """Execute ``activity`` as the policy table says (local or normal activity)."""
+    options = step_options(step)
+    if POLICIES[step].local:
         return await workflow.execute_local_activity_method(activity, arg, **options)
     return await workflow.execute_activity_method(activity, arg, **options)

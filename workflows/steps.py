@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.notify import NotifyActivities
     from activities.payment import PaymentActivities
-    from payments.ids import Step, idempotency_key
-    from payments.models import (
+    from payments.activity_io import (
         AuthorizeInput,
         AuthorizeResult,
         BalanceCheckInput,
@@ -19,8 +21,11 @@ with workflow.unsafe.imports_passed_through():
         VoidInput,
         VoidResult,
     )
+    from payments.ids import Step, idempotency_key
     from payments.state import PaymentState
-    from workflows.policies import StepName, run_step
+    from payments.status import PaymentEvent
+    from payments.webhooks import event_for
+    from workflows.policies import StepName, run_step, step_options
 
 # The processor keeps a hold a day longer than the workflow's timer, so the workflow's own
 # void always comes first and the outcome is recorded as expired by us, not discovered later.
@@ -94,3 +99,11 @@ async def refund(s: PaymentState, refund_id: str, amount: int) -> RefundResult:
     )
     result: RefundResult = await run_step(StepName.REFUND, PaymentActivities.refund, arg)
     return result
+
+
+def notify(s: PaymentState, event: PaymentEvent) -> asyncio.Task[object]:
+    """Start delivering the webhook for ``event``; the caller does not wait for it."""
+    hook = event_for(s.view(), event, seq=len(s.transitions), at=workflow.now())
+    return workflow.start_activity_method(
+        NotifyActivities.notify, hook, **step_options(StepName.NOTIFY)
+    )

@@ -1,0 +1,62 @@
+"""The webhook activity: signed delivery with its own retries, never blocking a payment."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from payments.errors import ErrorType
+from payments.merchants import MerchantDirectory
+from payments.models import Frozen
+from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, WebhookEvent, sign
+
+
+class Delivery(Frozen):
+    """What happened to one event."""
+
+    delivered: bool
+    status_code: int | None = None
+
+
+class NotifyActivities:
+    """Delivers webhook events to the merchant's registered endpoint."""
+
+    def __init__(
+        self, *, directory: MerchantDirectory, http: httpx.AsyncClient, timeout: float
+    ) -> None:
+        """Share the worker's pooled ``http`` client, with a shorter timeout per delivery."""
+        self._directory = directory
+        self._http = http
+        self._timeout = timeout
+
+    @activity.defn(name="notify")
+    async def notify(self, event: WebhookEvent) -> Delivery:
+        """POST the event, signed; a non-2xx answer or a network error is retried by Temporal."""
+        hook = await asyncio.to_thread(self._directory.webhook, event.merchant_id)
+        if hook is None:
+            return Delivery(delivered=False)
+        body = event.model_dump_json().encode()
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(hook.secret, body, int(time.time())),
+            EVENT_ID_HEADER: event.id,
+        }
+        try:
+            resp = await self._http.post(
+                hook.url, content=body, headers=headers, timeout=self._timeout
+            )
+        except httpx.HTTPError as exc:
+            raise ApplicationError(
+                f"webhook endpoint unreachable: {type(exc).__name__}",
+                type=ErrorType.WEBHOOK_UNDELIVERED,
+            ) from None
+        if not resp.is_success:
+            raise ApplicationError(
+                f"webhook endpoint answered HTTP {resp.status_code}",
+                type=ErrorType.WEBHOOK_UNDELIVERED,
+            )
+        return Delivery(delivered=True, status_code=resp.status_code)

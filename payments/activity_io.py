@@ -1,0 +1,95 @@
+"""Activity inputs and results.
+
+Each money-moving input carries the idempotency key the processor sees, so every retry of the
+same activity sends the same key. None carries a card number: activities resolve the token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import StrictInt
+
+from payments.models import Frozen
+from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
+
+
+class BalanceCheckInput(Frozen):
+    """Ask the processor how much the card can spend."""
+
+    payment_id: str
+    card_token: str
+    currency: Currency
+
+
+class BalanceCheckResult(Frozen):
+    """Available balance or credit, in the payment's currency."""
+
+    available: MinorUnits
+    funding: str
+
+
+class AuthorizeInput(Frozen):
+    """Place a hold for the payment amount."""
+
+    idempotency_key: str
+    payment_id: str
+    merchant_id: str
+    card_token: str
+    amount: Money
+    hold_ttl_seconds: StrictInt
+
+
+class AuthorizeResult(Frozen):
+    """An approved hold."""
+
+    authorization_id: str
+    amount: MinorUnits
+    expires_at: datetime
+
+
+class CaptureInput(Frozen):
+    """Post part or all of a hold to the merchant."""
+
+    idempotency_key: str
+    payment_id: str
+    authorization_id: str
+    amount: PositiveMinorUnits
+
+
+class CaptureResult(Frozen):
+    """A posted capture."""
+
+    capture_id: str
+    amount: MinorUnits
+
+
+class VoidInput(Frozen):
+    """Release a hold."""
+
+    idempotency_key: str
+    payment_id: str
+    authorization_id: str
+
+
+class VoidResult(Frozen):
+    """``voided``, or ``expired`` when the processor had already released the hold."""
+
+    status: str
+
+
+class RefundInput(Frozen):
+    """Return captured money to the card."""
+
+    idempotency_key: str
+    payment_id: str
+    refund_id: str
+    authorization_id: str
+    amount: PositiveMinorUnits
+
+
+class RefundResult(Frozen):
+    """A refund the processor made."""
+
+    processor_refund_id: str
+    amount: MinorUnits
