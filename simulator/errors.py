@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     AUTHORIZATION_NOT_CAPTURED = "authorization_not_captured"
     AMOUNT_TOO_LARGE = "amount_too_large"
     REQUEST_NOT_FOUND = "request_not_found"
+    REQUEST_IN_PROGRESS = "request_in_progress"
     PROCESSING_ERROR = "processing_error"
     SERVICE_UNAVAILABLE = "service_unavailable"
     INTERNAL_ERROR = "internal_error"

@@ -7,7 +7,7 @@ runs in the threadpool, where each thread has its own connection.
 import asyncio
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request, Response
@@ -40,6 +40,8 @@ class Simulator:
 
     db: Database
     faults: Faults
+    in_flight: set[str] = field(default_factory=set)
+    """Keys of requests received but not yet answered, so an inquiry can say "in progress"."""
 
 
 def state(request: Request) -> Simulator:
@@ -103,10 +105,27 @@ async def mutate(
     """
     sim, raw = state(request), await request.body()
     call = _call(request, operation, raw)
+    sim.in_flight.add(call.key)
+    try:
+        header = request.headers.get("Idempotency-Key")
+        return await _mutate(sim, (call, operation, header), raw, model, build, hold_of)
+    finally:
+        sim.in_flight.discard(call.key)
+
+
+async def _mutate(
+    sim: Simulator,
+    received: tuple[Call, Operation, str | None],
+    raw: bytes,
+    model: type[M],
+    build: Callable[[M], LedgerOp],
+    hold_of: Callable[[M], str] | None,
+) -> Response:
+    call, operation, header = received
     decision = sim.faults.decide(operation)
     try:
         await _inflict(decision)
-        check_key(request.headers.get("Idempotency-Key"))
+        check_key(header)
         body, data = parse(raw, model)
     except SimError as err:
         await run_in_threadpool(log_only, sim.db, call, f"error:{err.detail.code}", err.status)

@@ -133,6 +133,10 @@ async def request_status(request: Request, key: str) -> Response:
             return row
 
     row = await run_in_threadpool(run)
+    if row is None and key in state(request).in_flight:
+        busy = SimError(409, ErrorType.INVALID_REQUEST_ERROR, ErrorCode.REQUEST_IN_PROGRESS,
+                        "A request with this key is being processed; ask again later.")  # fmt: skip
+        return error_response(busy)
     if row is None:
         err = SimError(404, ErrorType.INVALID_REQUEST_ERROR, ErrorCode.REQUEST_NOT_FOUND,
                        "No completed request has this key.")  # fmt: skip

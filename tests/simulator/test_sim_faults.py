@@ -84,3 +84,21 @@ def test_effect_then_timeout_is_resolved_by_inquiry(sim: Sim) -> None:
     assert status["body"]["amount"] == 4200
     effects = sim.effects(payment_id)["effects"]
     assert [(e["operation"], e["idempotency_key"]) for e in effects] == [("authorize", key)]
+
+
+def test_inquiry_says_in_progress_while_a_slow_request_is_unanswered(sim: Sim) -> None:
+    sim.http.put("/v1/admin/faults", json={"latency_ms": 1500, "operations": ["authorize"]})
+    key = uid("key")
+    slow = httpx.Client(base_url=sim.url, timeout=0.5)
+    body = {"card": card(VISA), "amount": 100, "currency": "USD", "merchant_id": "m_t",
+            "payment_id": uid("pay"), "step": "authorize"}  # fmt: skip
+    with slow, pytest.raises(httpx.ReadTimeout):
+        slow.post("/v1/authorizations", json=body, headers={"Idempotency-Key": key})
+    try:
+        busy = sim.http.get(f"/v1/requests/{key}")
+        assert busy.status_code == 409
+        assert busy.json()["error"]["code"] == "request_in_progress"
+        time.sleep(1.5)
+        assert sim.http.get(f"/v1/requests/{key}").json()["status_code"] == 201
+    finally:
+        sim.http.delete("/v1/admin/faults")
