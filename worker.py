@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -26,6 +27,7 @@ from activities.payment import PaymentActivities
 from payments.keyring import KeyringError, load_keyring
 from payments.merchants import MerchantDirectory
 from payments.processor import ProcessorClient
+from payments.routing import ProcessorBoard
 from payments.settings import Settings
 from payments.temporal_client import connect
 from payments.vault import CardVault
@@ -40,7 +42,6 @@ PASSTHROUGH = ("payments", "activities", "pydantic", "pydantic_core", "httpx", "
 def processor_http(settings: Settings) -> httpx.AsyncClient:
     """One pooled HTTP client for all processor calls of this process."""
     return httpx.AsyncClient(
-        base_url=settings.processor_url,
         timeout=settings.processor_timeout_seconds,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
     )
@@ -74,6 +75,25 @@ def worker_tuning(settings: Settings) -> dict[str, Any]:
     }
 
 
+def processor_board(settings: Settings) -> ProcessorBoard:
+    """Breakers and rate limits for this worker; state changes go to a file operators read."""
+    state_file = settings.run_dir / "breakers" / f"worker-{os.getpid()}.json"
+
+    def publish(states: dict[str, str]) -> None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(json.dumps({"pid": os.getpid(), "breakers": states}) + "\n")
+        log.warning("circuit breakers now %s", states)
+
+    return ProcessorBoard(
+        {p.name: p.priority for p in settings.resolved_processors()},
+        threshold=settings.breaker_threshold,
+        reset_seconds=settings.breaker_reset_seconds,
+        rate=settings.processor_rate_per_second,
+        burst=settings.processor_burst,
+        on_change=publish,
+    )
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -83,7 +103,12 @@ def build_worker(
     """A worker for the payment workflow and its activities, with limits from settings."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), at_rest)
-    activities = PaymentActivities(processor=ProcessorClient(http), vault=vault)
+    endpoints = settings.resolved_processors()
+    activities = PaymentActivities(
+        processors={p.name: ProcessorClient(http, p.url) for p in endpoints},
+        board=processor_board(settings),
+        vault=vault,
+    )
     notify = NotifyActivities(
         directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
         http=http,

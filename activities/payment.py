@@ -1,9 +1,13 @@
-"""Processor activities. Each sends an idempotency key that is stable across retries."""
+"""Processor activities. Each sends an idempotency key that is stable across retries.
+
+A retried money-moving activity first asks the processor what became of its key, so a lost
+answer is found instead of being guessed at.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio import activity
@@ -16,18 +20,24 @@ from payments.activity_io import (
     BalanceCheckResult,
     CaptureInput,
     CaptureResult,
+    InquireInput,
+    Inquiry,
     RefundInput,
     RefundResult,
+    RouteResult,
     VoidInput,
     VoidResult,
 )
 from payments.errors import ErrorType
-from payments.processor import ProcessorClient, ProcessorFailure
+from payments.processor import ProcessorClient, ProcessorFailure, failure_from
+from payments.routing import ProcessorBoard
 from payments.vault import CardVault, VaultError
+
+JSON = dict[str, Any]
 
 
 def to_application_error(failure: ProcessorFailure) -> ApplicationError:
-    """Declines and bad requests stop retries; outages and 5xx let Temporal retry."""
+    """Declines and bad requests stop retries; outages, 5xx and lost answers let Temporal retry."""
     return ApplicationError(
         failure.message,
         failure.code,
@@ -38,14 +48,17 @@ def to_application_error(failure: ProcessorFailure) -> ApplicationError:
 
 
 class PaymentActivities:
-    """Activities bound to one processor client and the card vault."""
+    """Activities over several processors, their breakers and rate limits, and the card vault."""
 
-    def __init__(self, *, processor: ProcessorClient, vault: CardVault) -> None:
-        """Share one HTTP client (connection pool) across all activity calls."""
-        self._processor = processor
+    def __init__(
+        self, *, processors: dict[str, ProcessorClient], board: ProcessorBoard, vault: CardVault
+    ) -> None:
+        """Share pooled HTTP clients and one breaker board across all activity calls."""
+        self._processors = processors
+        self._board = board
         self._vault = vault
 
-    async def _card(self, token: str) -> dict[str, Any]:
+    async def _card(self, token: str) -> JSON:
         try:
             card = await asyncio.to_thread(self._vault.resolve, token)
         except VaultError as exc:
@@ -54,19 +67,40 @@ class PaymentActivities:
             ) from None
         return {"number": card.number, "exp_month": card.exp_month, "exp_year": card.exp_year}
 
-    @staticmethod
-    async def _call(call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    async def _call(self, name: str, call: Callable[[ProcessorClient], Awaitable[JSON]]) -> JSON:
+        """One rate-limited call; its outcome feeds the processor's breaker."""
+        await self._board.buckets[name].acquire()
+        self._board.breakers[name].before_call()
         try:
-            return await call
+            result = await call(self._processors[name])
         except ProcessorFailure as failure:
-            activity.logger.info("processor refused: %s (%s)", failure.code, failure.error_type)
+            self._board.record(name, healthy=not failure.error_type.retryable)
+            activity.logger.info("%s refused: %s (%s)", name, failure.code, failure.error_type)
             raise to_application_error(failure) from None
+        self._board.record(name, healthy=True)
+        return result
+
+    async def _replayed(self, name: str, key: str) -> JSON | None:
+        """On a retry, the answer the processor already gave for ``key``, if any."""
+        if activity.info().attempt == 1:
+            return None
+        stored = await self._call(name, lambda p: p.inquire(key))
+        if not stored:
+            return None
+        if stored["status_code"] >= 300:
+            raise to_application_error(failure_from(stored["status_code"], stored["body"]))
+        return dict(stored["body"])
+
+    @activity.defn(name="route")
+    async def route(self) -> RouteResult:
+        """Processors in the order to try them (healthy ones first, by priority)."""
+        return RouteResult(processors=self._board.order(), breakers=self._board.states())
 
     @activity.defn(name="check_balance")
     async def check_balance(self, req: BalanceCheckInput) -> BalanceCheckResult:
         """Ask how much the card can spend, so a prepaid card short of funds fails early."""
         card = await self._card(req.card_token)
-        data = await self._call(self._processor.balance(card, req.currency.value))
+        data = await self._call(req.processor, lambda p: p.balance(card, req.currency.value))
         return BalanceCheckResult(available=data["available"], funding=data["funding"])
 
     @activity.defn(name="authorize")
@@ -82,17 +116,32 @@ class PaymentActivities:
             "step": "authorize",
             "hold_ttl_seconds": req.hold_ttl_seconds,
         }
-        data = await self._call(self._processor.authorize(req.idempotency_key, body))
+        data = await self._call(req.processor, lambda p: p.authorize(req.idempotency_key, body))
         return AuthorizeResult(
             authorization_id=data["id"], amount=data["amount"], expires_at=data["expires_at"]
         )
+
+    @activity.defn(name="inquire")
+    async def inquire(self, req: InquireInput) -> Inquiry:
+        """What became of an authorization request: approved, declined, or never received."""
+        stored = await self._call(req.processor, lambda p: p.inquire(req.idempotency_key))
+        if not stored:
+            return Inquiry(found=False)
+        body = stored["body"]
+        if stored["status_code"] < 300:
+            auth = AuthorizeResult(
+                authorization_id=body["id"], amount=body["amount"], expires_at=body["expires_at"]
+            )
+            return Inquiry(found=True, authorization=auth)
+        failure = failure_from(stored["status_code"], body)
+        return Inquiry(found=True, decline_code=failure.decline_code or failure.code)
 
     @activity.defn(name="capture")
     async def capture(self, req: CaptureInput) -> CaptureResult:
         """Post part or all of the hold; the processor releases the rest."""
         body = {"amount": req.amount, "payment_id": req.payment_id, "step": "capture"}
-        data = await self._call(
-            self._processor.capture(req.idempotency_key, req.authorization_id, body)
+        data = await self._replayed(req.processor, req.idempotency_key) or await self._call(
+            req.processor, lambda p: p.capture(req.idempotency_key, req.authorization_id, body)
         )
         return CaptureResult(capture_id=data["id"], amount=data["amount"])
 
@@ -100,8 +149,8 @@ class PaymentActivities:
     async def void(self, req: VoidInput) -> VoidResult:
         """Release the hold (answers ``expired`` if the processor already let it lapse)."""
         body = {"payment_id": req.payment_id, "step": "void"}
-        data = await self._call(
-            self._processor.void(req.idempotency_key, req.authorization_id, body)
+        data = await self._replayed(req.processor, req.idempotency_key) or await self._call(
+            req.processor, lambda p: p.void(req.idempotency_key, req.authorization_id, body)
         )
         return VoidResult(status=data["status"])
 
@@ -114,9 +163,19 @@ class PaymentActivities:
             "payment_id": req.payment_id,
             "step": f"refund:{req.refund_id}",
         }
-        data = await self._call(self._processor.refund(req.idempotency_key, body))
+        data = await self._replayed(req.processor, req.idempotency_key) or await self._call(
+            req.processor, lambda p: p.refund(req.idempotency_key, body)
+        )
         return RefundResult(processor_refund_id=data["id"], amount=data["amount"])
 
     def all(self) -> list[Any]:
         """Every activity, for worker registration."""
-        return [self.check_balance, self.authorize, self.capture, self.void, self.refund]
+        return [
+            self.route,
+            self.check_balance,
+            self.authorize,
+            self.inquire,
+            self.capture,
+            self.void,
+            self.refund,
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -35,7 +35,7 @@ from payments.models import (
     Refund,
     RefundRequest,
 )
-from payments.processor import ProcessorClient
+from payments.processor import ProcessorClient, ProcessorFailure
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.tokenize import tokenize
@@ -73,16 +73,22 @@ async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
 
 
 async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
-    """Validate, CVC-check and vault a card; only the token and display facts come back."""
-    vault = CardVault(
-        settings.resolved_vault_db(), load_keyring(settings.resolved_vault_key_file())
-    )
-    async with httpx.AsyncClient(
-        base_url=settings.processor_url, timeout=settings.processor_timeout_seconds
-    ) as http:
-        card = await tokenize(
-            raw, processor=ProcessorClient(http), vault=vault, today=datetime.now(UTC).date()
-        )
+    """Validate, CVC-check (at the first processor that answers) and vault a card.
+
+    Only the token and display facts come back.
+    """
+    keyring = load_keyring(settings.resolved_vault_key_file())
+    vault = CardVault(settings.resolved_vault_db(), keyring)
+    endpoints = sorted(settings.resolved_processors(), key=lambda p: p.priority)
+    async with httpx.AsyncClient(timeout=settings.processor_timeout_seconds) as http:
+        for i, endpoint in enumerate(endpoints):
+            processor = ProcessorClient(http, endpoint.url)
+            try:
+                card = await tokenize(raw, processor=processor, vault=vault, today=_today())
+                break
+            except ProcessorFailure as failure:
+                if not failure.error_type.retryable or i == len(endpoints) - 1:
+                    raise
     return CardFacts(
         token=card.token,
         brand=card.brand,
@@ -90,6 +96,10 @@ async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
         exp_month=card.exp_month,
         exp_year=card.exp_year,
     )
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:

@@ -17,6 +17,8 @@ from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
 class BalanceCheckInput(Frozen):
     """Ask the processor how much the card can spend."""
 
+    processor: str
+
     payment_id: str
     card_token: str
     currency: Currency
@@ -32,12 +34,28 @@ class BalanceCheckResult(Frozen):
 class AuthorizeInput(Frozen):
     """Place a hold for the payment amount."""
 
+    processor: str
+
     idempotency_key: str
     payment_id: str
     merchant_id: str
     card_token: str
     amount: Money
     hold_ttl_seconds: StrictInt
+
+
+class RouteResult(Frozen):
+    """Processors in the order to try them, and their breaker states."""
+
+    processors: list[str]
+    breakers: dict[str, str]
+
+
+class InquireInput(Frozen):
+    """Ask a processor what became of the request with a key."""
+
+    processor: str
+    idempotency_key: str
 
 
 class AuthorizeResult(Frozen):
@@ -50,6 +68,8 @@ class AuthorizeResult(Frozen):
 
 class CaptureInput(Frozen):
     """Post part or all of a hold to the merchant."""
+
+    processor: str
 
     idempotency_key: str
     payment_id: str
@@ -67,6 +87,8 @@ class CaptureResult(Frozen):
 class VoidInput(Frozen):
     """Release a hold."""
 
+    processor: str
+
     idempotency_key: str
     payment_id: str
     authorization_id: str
@@ -81,6 +103,8 @@ class VoidResult(Frozen):
 class RefundInput(Frozen):
     """Return captured money to the card."""
 
+    processor: str
+
     idempotency_key: str
     payment_id: str
     refund_id: str
@@ -93,3 +117,11 @@ class RefundResult(Frozen):
 
     processor_refund_id: str
     amount: MinorUnits
+
+
+class Inquiry(Frozen):
+    """What a processor says about an authorization request: approved, declined, or never seen."""
+
+    found: bool
+    authorization: AuthorizeResult | None = None
+    decline_code: str | None = None

@@ -21,6 +21,7 @@ class ErrorType(StrEnum):
     CARD_NOT_FOUND = "CardNotFound"
     PROCESSOR_UNAVAILABLE = "ProcessorUnavailable"
     PROCESSOR_ERROR = "ProcessorError"
+    OUTCOME_UNKNOWN = "OutcomeUnknown"
     WEBHOOK_UNDELIVERED = "WebhookUndelivered"
 
     @property
@@ -30,7 +31,12 @@ class ErrorType(StrEnum):
 
 
 _RETRYABLE = frozenset(
-    {ErrorType.PROCESSOR_UNAVAILABLE, ErrorType.PROCESSOR_ERROR, ErrorType.WEBHOOK_UNDELIVERED}
+    {
+        ErrorType.PROCESSOR_UNAVAILABLE,
+        ErrorType.PROCESSOR_ERROR,
+        ErrorType.OUTCOME_UNKNOWN,
+        ErrorType.WEBHOOK_UNDELIVERED,
+    }
 )
 
 

@@ -48,6 +48,7 @@ class PaymentOptions(Frozen):
 
     authorization_ttl_seconds: Annotated[StrictInt, Field(gt=0)] = 7 * 86400
     refund_window_seconds: Annotated[StrictInt, Field(ge=0)] = 30 * 86400
+    unknown_outcome_alert_seconds: Annotated[StrictInt, Field(gt=0)] = 300
 
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -117,6 +118,16 @@ class Transition(Frozen):
     detail: str | None = None
 
 
+class Attempt(Frozen):
+    """One call to a processor during authorization, whatever its outcome."""
+
+    step: str
+    processor: str
+    outcome: str
+    at: datetime
+    detail: str | None = None
+
+
 class CaptureRequest(Frozen):
     """Update input: capture all (``amount`` None) or part of the authorization."""
 
@@ -163,8 +174,10 @@ class PaymentView(Frozen):
     customer_id: str | None
     description: str | None
     metadata: dict[str, str]
+    processor: str | None
     authorization_id: str | None
     failure: Failure | None
     refunds: list[Refund]
     transitions: list[Transition]
+    attempts: list[Attempt]
     created_at: datetime

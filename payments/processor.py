@@ -36,42 +36,53 @@ class ProcessorFailure(Exception):
         self.decline_code = decline_code
 
 
-def classify(response: httpx.Response) -> ProcessorFailure:
-    """Turn a non-2xx answer into a ``ProcessorFailure`` (5xx and unknown answers are retryable)."""
-    try:
-        err = response.json().get("error", {})
-    except ValueError:
-        err = {}
-    code = str(err.get("code") or f"http_{response.status_code}")
-    error_type = _BY_CODE.get(code) or _BY_STATUS.get(response.status_code)
+def failure_from(status: int, body: object) -> ProcessorFailure:
+    """The failure a non-2xx answer means (5xx and unknown answers are retryable)."""
+    err = body.get("error", {}) if isinstance(body, dict) else {}
+    code = str(err.get("code") or f"http_{status}")
+    error_type = _BY_CODE.get(code) or _BY_STATUS.get(status)
     if error_type is None:
-        error_type = (
-            ErrorType.PROCESSOR_ERROR if response.status_code >= 500 else ErrorType.INVALID_REQUEST
-        )
-    message = str(err.get("message") or f"processor answered HTTP {response.status_code}")
+        error_type = ErrorType.PROCESSOR_ERROR if status >= 500 else ErrorType.INVALID_REQUEST
+    message = str(err.get("message") or f"processor answered HTTP {status}")
     return ProcessorFailure(error_type, code, message, decline_code=err.get("decline_code"))
+
+
+def classify(response: httpx.Response) -> ProcessorFailure:
+    """Turn a non-2xx answer into a ``ProcessorFailure``."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    return failure_from(response.status_code, body)
 
 
 class ProcessorClient:
     """One processor endpoint. Reuses one ``httpx.AsyncClient`` (and its connections)."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        """Wrap ``http``, whose ``base_url`` and timeout point at the processor."""
+    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
+        """Call the processor at ``base_url`` through the shared, pooled ``http`` client."""
         self._http = http
+        self._base = base_url.rstrip("/")
 
     async def _call(
         self, method: str, path: str, *, key: str | None = None, body: JSON | None = None
     ) -> JSON:
         headers = {"Idempotency-Key": key} if key else {}
         try:
-            response = await self._http.request(method, path, json=body, headers=headers)
-        except httpx.TimeoutException:
-            raise ProcessorFailure(
-                ErrorType.PROCESSOR_UNAVAILABLE, "timeout", "processor did not answer in time"
-            ) from None
-        except httpx.TransportError as exc:
+            response = await self._http.request(
+                method, self._base + path, json=body, headers=headers
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing reached the processor: safe to try elsewhere.
             raise ProcessorFailure(
                 ErrorType.PROCESSOR_UNAVAILABLE, "connection_error", type(exc).__name__
+            ) from None
+        except httpx.TransportError as exc:
+            # The request may have been received and acted on; only an inquiry can tell.
+            raise ProcessorFailure(
+                ErrorType.OUTCOME_UNKNOWN,
+                "no_answer",
+                f"processor did not answer: {type(exc).__name__}",
             ) from None
         if response.is_success:
             result: JSON = response.json()
@@ -108,11 +119,20 @@ class ProcessorClient:
         """Return captured money."""
         return await self._call("POST", "/v1/refunds", key=key, body=body)
 
-    async def inquire(self, key: str) -> JSON | None:
-        """What happened to the request with ``key``; None if the processor never completed it."""
+    async def inquire(self, key: str) -> JSON:
+        """What happened to the request with ``key``; ``{}`` if the processor never received it.
+
+        Raises:
+            ProcessorFailure: ``OUTCOME_UNKNOWN`` while the request is still being processed,
+                or any failure to reach the processor.
+        """
         try:
             return await self._call("GET", f"/v1/requests/{key}")
         except ProcessorFailure as failure:
             if failure.code == "request_not_found":
-                return None
+                return {}
+            if failure.code == "request_in_progress":
+                raise ProcessorFailure(
+                    ErrorType.OUTCOME_UNKNOWN, failure.code, failure.message
+                ) from None
             raise

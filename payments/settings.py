@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ProcessorEndpoint(BaseModel):
+    """One card-processor connection; lower ``priority`` is tried first."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9_\-]{1,32}$")
+    url: str
+    priority: int = 0
 
 
 class Settings(BaseSettings):
@@ -27,7 +37,16 @@ class Settings(BaseSettings):
     temporal_api_key: SecretStr | None = None
 
     processor_url: str = "http://127.0.0.1:8081"
+    """The only processor when ``processors`` is empty."""
+    processors: list[ProcessorEndpoint] = []
+    """Several processors as JSON, e.g. ``[{"name": "primary", "url": "...", "priority": 0}]``."""
     processor_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
+    breaker_threshold: int = Field(default=5, gt=0)
+    breaker_reset_seconds: float = Field(default=15.0, gt=0)
+    processor_rate_per_second: float = Field(default=500.0, gt=0)
+    processor_burst: float = Field(default=100.0, ge=1)
+    unknown_outcome_alert_seconds: int = Field(default=300, gt=0)
+    """How long an unresolved outcome may last before the payment shows ``outcome_unknown``."""
 
     run_dir: Path = Path(".run")
     codec_key_file: Path | None = None
@@ -56,6 +75,10 @@ class Settings(BaseSettings):
     eager_activities: bool = True
     """Run an activity scheduled by this worker here without a round trip to the matcher."""
     graceful_shutdown_seconds: float = Field(default=10.0, ge=0)
+
+    def resolved_processors(self) -> list[ProcessorEndpoint]:
+        """The processors to route between."""
+        return self.processors or [ProcessorEndpoint(name="primary", url=self.processor_url)]
 
     def resolved_codec_key_file(self) -> Path:
         """Where the payload keyring lives."""

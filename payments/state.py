@@ -11,6 +11,7 @@ from datetime import datetime
 
 from payments.errors import AmountRejected, StateConflict
 from payments.models import (
+    Attempt,
     CaptureRequest,
     Failure,
     PaymentRequest,
@@ -32,6 +33,7 @@ class PaymentState:
     amount_authorized: int = 0
     amount_captured: int = 0
     amount_refunded: int = 0
+    processor: str | None = None
     authorization_id: str | None = None
     failure: Failure | None = None
     busy_with: PaymentEvent | None = None
@@ -39,6 +41,7 @@ class PaymentState:
     refunds: dict[str, Refund] = field(default_factory=dict)
     reserved: dict[str, int] = field(default_factory=dict)
     transitions: list[Transition] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
 
     def apply(self, event: PaymentEvent, at: datetime, detail: str | None = None) -> PaymentStatus:
         """Move along the transition table and record the step."""
@@ -126,9 +129,11 @@ class PaymentState:
             customer_id=req.customer.id if req.customer else None,
             description=req.description,
             metadata=dict(req.metadata),
+            processor=self.processor,
             authorization_id=self.authorization_id,
             failure=self.failure,
             refunds=list(self.refunds.values()),
             transitions=list(self.transitions),
+            attempts=list(self.attempts),
             created_at=self.created_at,
         )

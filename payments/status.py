@@ -9,6 +9,7 @@ class PaymentStatus(StrEnum):
     """Where a payment is in its life; values go into the ``PaymentStatus`` search attribute."""
 
     PENDING = "pending"
+    OUTCOME_UNKNOWN = "outcome_unknown"
     AUTHORIZED = "authorized"
     CAPTURED = "captured"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -27,6 +28,9 @@ class PaymentEvent(StrEnum):
     """What happened to a payment; each event drives one transition."""
 
     AUTHORIZED = "authorized"
+    FAILED_OVER = "failed_over"
+    OUTCOME_UNKNOWN = "outcome_unknown"
+    RESOLVED = "resolved"
     DECLINED = "declined"
     FAILED = "failed"
     CAPTURED = "captured"
@@ -41,6 +45,9 @@ _E = PaymentEvent
 
 TRANSITIONS: dict[tuple[PaymentStatus, PaymentEvent], PaymentStatus] = {
     (_S.PENDING, _E.AUTHORIZED): _S.AUTHORIZED,
+    (_S.PENDING, _E.FAILED_OVER): _S.PENDING,
+    (_S.PENDING, _E.OUTCOME_UNKNOWN): _S.OUTCOME_UNKNOWN,
+    (_S.OUTCOME_UNKNOWN, _E.RESOLVED): _S.PENDING,
     (_S.PENDING, _E.DECLINED): _S.FAILED,
     (_S.PENDING, _E.FAILED): _S.FAILED,
     (_S.AUTHORIZED, _E.CAPTURED): _S.CAPTURED,

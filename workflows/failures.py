@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 from payments.errors import DeclineCode, ErrorType, PaymentError
 from payments.status import PaymentEvent
@@ -14,9 +14,18 @@ def rejection(exc: PaymentError) -> ApplicationError:
     return ApplicationError(exc.message, exc.code, type=kind.value, non_retryable=True)
 
 
-def failure_of(err: ActivityError) -> tuple[PaymentEvent, str, str]:
+def cause_of(err: FailureError) -> BaseException | None:
+    """The application failure behind an activity's failure.
+
+    A normal activity fails with an ``ActivityError`` wrapping the cause; a local activity
+    can surface its ``ApplicationError`` (or ``TimeoutError``) directly.
+    """
+    return err.cause if isinstance(err, ActivityError) else err
+
+
+def failure_of(err: FailureError) -> tuple[PaymentEvent, str, str]:
     """(event, code, detail) for a failed activity; retries running out counts as unavailable."""
-    cause = err.cause
+    cause = cause_of(err)
     if isinstance(cause, ApplicationError) and cause.type == ErrorType.CARD_DECLINED:
         details = [str(d) for d in cause.details]
         code = next((d for d in reversed(details) if d), DeclineCode.GENERIC_DECLINE.value)

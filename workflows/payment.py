@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from payments import search_attributes as sa
@@ -26,7 +26,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
+    from payments.webhooks import EVENT_TYPES
     from workflows import steps
+    from workflows.authorization import Authorizer, Kind
     from workflows.failures import failure_of, rejection
 
 
@@ -114,19 +116,17 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        amount = self._s.request.amount.amount
-        try:
-            balance = await steps.check_balance(self._s)
-            if balance.available < amount:
-                self._fail(PaymentEvent.DECLINED, DeclineCode.INSUFFICIENT_FUNDS, "balance check")
-                return False
-            auth = await steps.authorize(self._s)
-        except ActivityError as err:
-            self._fail(*failure_of(err))
+        outcome = await Authorizer(self._s, self._transition).run()
+        if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
+            self._fail(outcome.event, outcome.code, outcome.detail)
             return False
+        auth = outcome.auth
+        self._s.processor = outcome.processor
         self._s.authorization_id = auth.authorization_id
         self._s.amount_authorized = auth.amount
-        self._transition(PaymentEvent.AUTHORIZED, f"authorization {auth.authorization_id}")
+        self._transition(
+            PaymentEvent.AUTHORIZED, f"authorization {auth.authorization_id} on {outcome.processor}"
+        )
         return True
 
     async def _auto_capture(self) -> None:
@@ -134,13 +134,13 @@ class PaymentWorkflow:
         self._s.busy_with = PaymentEvent.CAPTURED
         try:
             await self._locked(self._capture(self._s.amount_authorized))
-        except ActivityError:
+        except FailureError:
             workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
 
     async def _capture(self, amount: int) -> None:
         try:
             result = await steps.capture(self._s, amount)
-        except ActivityError as err:
+        except FailureError as err:
             await self._after_failed_settle(err)
             raise
         self._s.amount_captured = result.amount
@@ -163,7 +163,7 @@ class PaymentWorkflow:
         self._after_transition()
         return refund
 
-    async def _after_failed_settle(self, err: ActivityError) -> None:
+    async def _after_failed_settle(self, err: FailureError) -> None:
         """A capture the processor refuses because the hold lapsed ends the payment expired."""
         _, code, _ = failure_of(err)
         if code == DeclineCode.AUTHORIZATION_EXPIRED:
@@ -231,8 +231,9 @@ class PaymentWorkflow:
         """Log, upsert search attributes and emit the webhook for the latest transition."""
         last = self._s.transitions[-1]
         workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        self._upsert()
-        if self._s.request.notify:
+        if last.from_status is not last.to_status:
+            self._upsert()
+        if self._s.request.notify and last.event in EVENT_TYPES:
             self._notifications.append(steps.notify(self._s, last.event))
 
     def _upsert(self) -> None:

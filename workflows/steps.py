@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from temporalio import workflow
 
@@ -16,8 +17,11 @@ with workflow.unsafe.imports_passed_through():
         BalanceCheckResult,
         CaptureInput,
         CaptureResult,
+        InquireInput,
+        Inquiry,
         RefundInput,
         RefundResult,
+        RouteResult,
         VoidInput,
         VoidResult,
     )
@@ -32,11 +36,20 @@ with workflow.unsafe.imports_passed_through():
 HOLD_MARGIN_SECONDS = 86400
 
 
-async def check_balance(s: PaymentState) -> BalanceCheckResult:
-    """How much the card can spend."""
+async def route() -> RouteResult:
+    """Processors in the order this worker's breakers advise."""
+    result: RouteResult = await run_step(StepName.ROUTE, PaymentActivities.route)
+    return result
+
+
+async def check_balance(s: PaymentState, processor: str) -> BalanceCheckResult:
+    """How much the card can spend at ``processor``."""
     req = s.request
     arg = BalanceCheckInput(
-        payment_id=req.payment_id, card_token=req.card.token, currency=req.amount.currency
+        processor=processor,
+        payment_id=req.payment_id,
+        card_token=req.card.token,
+        currency=req.amount.currency,
     )
     result: BalanceCheckResult = await run_step(
         StepName.BALANCE, PaymentActivities.check_balance, arg
@@ -44,11 +57,17 @@ async def check_balance(s: PaymentState) -> BalanceCheckResult:
     return result
 
 
-async def authorize(s: PaymentState) -> AuthorizeResult:
-    """Place the hold."""
+def authorize_key(s: PaymentState) -> str:
+    """The authorization's idempotency key (the same on every processor and attempt)."""
+    return idempotency_key(s.request.payment_id, Step.AUTHORIZE)
+
+
+async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
+    """One attempt to place the hold at ``processor``."""
     req = s.request
     arg = AuthorizeInput(
-        idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE),
+        processor=processor,
+        idempotency_key=authorize_key(s),
         payment_id=req.payment_id,
         merchant_id=req.merchant_id,
         card_token=req.card.token,
@@ -59,17 +78,28 @@ async def authorize(s: PaymentState) -> AuthorizeResult:
     return result
 
 
-def _auth_id(s: PaymentState) -> str:
-    assert s.authorization_id is not None, "settling a payment that has no authorization"
-    return s.authorization_id
+async def inquire(s: PaymentState, processor: str, within: timedelta) -> Inquiry:
+    """Ask ``processor`` what became of the authorization request."""
+    arg = InquireInput(processor=processor, idempotency_key=authorize_key(s))
+    result: Inquiry = await run_step(
+        StepName.INQUIRE, PaymentActivities.inquire, arg, within=within
+    )
+    return result
+
+
+def _holder(s: PaymentState) -> tuple[str, str]:
+    assert s.processor is not None and s.authorization_id is not None, "no authorization"
+    return s.processor, s.authorization_id
 
 
 async def capture(s: PaymentState, amount: int) -> CaptureResult:
-    """Post ``amount`` of the hold."""
+    """Post ``amount`` of the hold, at the processor that holds it."""
+    processor, auth_id = _holder(s)
     arg = CaptureInput(
+        processor=processor,
         idempotency_key=idempotency_key(s.request.payment_id, Step.CAPTURE),
         payment_id=s.request.payment_id,
-        authorization_id=_auth_id(s),
+        authorization_id=auth_id,
         amount=amount,
     )
     result: CaptureResult = await run_step(StepName.CAPTURE, PaymentActivities.capture, arg)
@@ -77,24 +107,28 @@ async def capture(s: PaymentState, amount: int) -> CaptureResult:
 
 
 async def void(s: PaymentState) -> VoidResult:
-    """Release the hold."""
+    """Release the hold, at the processor that holds it."""
+    processor, auth_id = _holder(s)
     arg = VoidInput(
+        processor=processor,
         idempotency_key=idempotency_key(s.request.payment_id, Step.VOID),
         payment_id=s.request.payment_id,
-        authorization_id=_auth_id(s),
+        authorization_id=auth_id,
     )
     result: VoidResult = await run_step(StepName.VOID, PaymentActivities.void, arg)
     return result
 
 
 async def refund(s: PaymentState, refund_id: str, amount: int) -> RefundResult:
-    """Return ``amount`` to the card under refund ``refund_id``'s own key."""
+    """Return ``amount`` under refund ``refund_id``'s own key, at the capturing processor."""
+    processor, auth_id = _holder(s)
     payment_id = s.request.payment_id
     arg = RefundInput(
+        processor=processor,
         idempotency_key=idempotency_key(payment_id, Step.REFUND, refund_id),
         payment_id=payment_id,
         refund_id=refund_id,
-        authorization_id=_auth_id(s),
+        authorization_id=auth_id,
         amount=amount,
     )
     result: RefundResult = await run_step(StepName.REFUND, PaymentActivities.refund, arg)

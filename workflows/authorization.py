@@ -1,0 +1,141 @@
+"""Authorization across processors: retry, ask about lost answers, fail over only when safe.
+
+A processor is left for the next one only when it cannot hold an authorization for this
+payment: every attempt failed before reaching it, or it says it never received the request.
+While an effect may exist, the payment keeps asking (and shows ``outcome_unknown`` once that
+takes longer than the configured alert time); it is never failed and never sent elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError, FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from payments.activity_io import AuthorizeResult
+    from payments.errors import DeclineCode, ErrorType
+    from payments.models import Attempt
+    from payments.state import PaymentState
+    from payments.status import PaymentEvent
+    from workflows import steps
+    from workflows.failures import cause_of, failure_of
+
+ATTEMPTS_PER_PROCESSOR = 3
+
+
+class Kind(StrEnum):
+    """How authorization on one processor (or all of them) ended."""
+
+    AUTHORIZED = "authorized"
+    REFUSED = "refused"
+    FAILOVER = "failover"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result, with what the workflow needs to record it."""
+
+    kind: Kind
+    processor: str = ""
+    auth: AuthorizeResult | None = None
+    event: PaymentEvent = PaymentEvent.FAILED
+    code: str = DeclineCode.PROCESSOR_UNAVAILABLE.value
+    detail: str = ""
+
+
+def _never_sent(err: FailureError) -> bool:
+    """True only when the failure proves the request did not reach the processor."""
+    cause = cause_of(err)
+    return isinstance(cause, ApplicationError) and cause.type == ErrorType.PROCESSOR_UNAVAILABLE
+
+
+class Authorizer:
+    """Runs the authorization phase for one payment's state."""
+
+    def __init__(self, s: PaymentState, transition: Callable[[PaymentEvent, str], None]) -> None:
+        """``transition`` records a status change (with search attributes and webhooks)."""
+        self._s = s
+        self._transition = transition
+
+    async def run(self) -> Outcome:
+        """Try processors in routing order until one authorizes or refuses."""
+        route = await steps.route()
+        outcome = Outcome(Kind.FAILOVER, detail="no processor configured")
+        for i, name in enumerate(route.processors):
+            if i > 0:
+                self._transition(PaymentEvent.FAILED_OVER, f"to {name}: {outcome.detail}")
+            outcome = await self._on(name)
+            if outcome.kind is not Kind.FAILOVER:
+                return outcome
+        return Outcome(Kind.REFUSED, detail=f"every processor unavailable: {outcome.detail}")
+
+    def _record(self, processor: str, step: str, outcome: str, detail: str | None = None) -> None:
+        self._s.attempts.append(
+            Attempt(
+                step=step, processor=processor, outcome=outcome, at=workflow.now(), detail=detail
+            )
+        )
+
+    async def _on(self, name: str) -> Outcome:
+        try:
+            balance = await steps.check_balance(self._s, name)
+        except FailureError as err:
+            event, code, detail = failure_of(err)
+            self._record(name, "balance", code, detail)
+            if event is PaymentEvent.DECLINED or code != DeclineCode.PROCESSOR_UNAVAILABLE:
+                return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
+            return Outcome(Kind.FAILOVER, detail=f"{name} balance check failed")
+        self._record(name, "balance", "ok")
+        if balance.available < self._s.request.amount.amount:
+            code = DeclineCode.INSUFFICIENT_FUNDS.value
+            return Outcome(Kind.REFUSED, name, event=PaymentEvent.DECLINED, code=code,
+                           detail="balance check")  # fmt: skip
+        return await self._attempts(name)
+
+    async def _attempts(self, name: str) -> Outcome:
+        maybe_sent = False
+        for attempt in range(1, ATTEMPTS_PER_PROCESSOR + 1):
+            try:
+                auth = await steps.authorize(self._s, name)
+            except FailureError as err:
+                event, code, detail = failure_of(err)
+                self._record(name, "authorize", code, detail)
+                if code != DeclineCode.PROCESSOR_UNAVAILABLE:
+                    return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
+                maybe_sent = maybe_sent or not _never_sent(err)
+                if attempt < ATTEMPTS_PER_PROCESSOR:
+                    await workflow.sleep(timedelta(seconds=attempt))
+                continue
+            self._record(name, "authorize", "approved", auth.authorization_id)
+            return Outcome(Kind.AUTHORIZED, name, auth)
+        if maybe_sent:
+            return await self._resolve(name)
+        return Outcome(Kind.FAILOVER, detail=f"{name} unreachable")
+
+    async def _resolve(self, name: str) -> Outcome:
+        """Ask ``name`` about the request until it answers; flag the payment if that is slow."""
+        alert = timedelta(seconds=self._s.request.options.unknown_outcome_alert_seconds)
+        flagged = False
+        while True:
+            try:
+                inquiry = await steps.inquire(self._s, name, within=alert)
+                break
+            except FailureError:
+                if not flagged:
+                    self._transition(PaymentEvent.OUTCOME_UNKNOWN, f"{name} cannot say yet")
+                    flagged = True
+        if flagged:
+            self._transition(PaymentEvent.RESOLVED, f"{name} answered the inquiry")
+        self._record(name, "inquire", "found" if inquiry.found else "not_found")
+        if inquiry.authorization is not None:
+            return Outcome(Kind.AUTHORIZED, name, inquiry.authorization)
+        if inquiry.found:
+            code = inquiry.decline_code or DeclineCode.GENERIC_DECLINE.value
+            return Outcome(Kind.REFUSED, name, event=PaymentEvent.DECLINED, code=code,
+                           detail="found by inquiry")  # fmt: skip
+        return Outcome(Kind.FAILOVER, detail=f"{name} never received the request")
