@@ -8,7 +8,7 @@ RUN_DIR = $(or $(PAYMENTS_RUN_DIR),.run)
 # Reinstall only when the declared dependencies change, so repeated make calls are fast.
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: venv up down status demo test lint fmt clean
+.PHONY: venv up down status demo test lint fmt clean bench bench-quick
 
 venv: $(STAMP)
 
@@ -28,6 +28,14 @@ status: venv
 
 demo: up
 	$(PY) -m stack.demo
+
+# Own stack on free ports; QUICK=1 for the one-minute run, BENCH_ARGS for anything else
+# (python -m bench --help). Results: bench/results/ (git-ignored).
+bench: venv
+	$(PY) -m bench $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+bench-quick: venv
+	$(PY) -m bench --quick $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,103 @@
+"""``python -m bench``: payments against the bare baseline, one fresh stack per configuration.
+
+Examples:
+    python -m bench                          # full: untuned, wal, wal-policy, tuned; c=20
+    python -m bench --quick                  # about a minute: tuned only, small rounds
+    python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK
+from bench.load import MIXES
+from bench.report import add_ratios, table
+from bench.run import Plan, results_dir, run_config
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Command-line options; ``--quick`` changes the defaults of the others."""
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
+    p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
+    p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
+    p.add_argument("--concurrency", help="workflows in flight; a comma list sweeps [20]")
+    p.add_argument("--count", type=int, help="workflows per mix per round [200; quick 80]")
+    p.add_argument("--rounds", type=int, help="measured rounds, medians reported [3; quick 2]")
+    p.add_argument("--warmup", type=int, help="warm-up workflows per mix [60; quick 30]")
+    p.add_argument("--out", help="JSON file [bench/results/bench-<time>.json]")
+    return p.parse_args(argv)
+
+
+def plan_of(args: argparse.Namespace) -> tuple[list[str], Plan]:
+    """Configurations and plan from the options."""
+    names = args.configs or ",".join(DEFAULT_QUICK if args.quick else DEFAULT_FULL)
+    configs = list(CONFIGS) if names == "all" else [n.strip() for n in names.split(",")]
+    unknown = [n for n in configs if n not in CONFIGS]
+    mixes = tuple(m.strip() for m in args.mixes.split(",") if m.strip())
+    if unknown or any(m not in MIXES for m in mixes):
+        raise SystemExit(f"unknown configuration or mix: {unknown or mixes}")
+    plan = Plan(
+        mixes=mixes,
+        concurrencies=tuple(int(c) for c in (args.concurrency or "20").split(",")),
+        count=args.count or (80 if args.quick else 200),
+        warmup=args.warmup if args.warmup is not None else (30 if args.quick else 60),
+        rounds=args.rounds or (2 if args.quick else 3),
+    )
+    return configs, plan
+
+
+def _log(line: str) -> None:
+    print(line, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    return {"cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "load_avg_at_start": os.getloadavg()}  # fmt: skip
+
+
+def write_json(path: Path, results: dict[str, Any]) -> None:
+    """Write the results (all runs, rounds and medians) as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, default=str))
+
+
+async def main(argv: list[str]) -> int:
+    """Run every configuration, print the table, write the JSON; 1 if any workflow failed."""
+    args = parse(argv)
+    configs, plan = plan_of(args)
+    started = time.monotonic()
+    results: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "machine": machine(), "plan": plan.__dict__,
+                               "configs": {}}  # fmt: skip
+    for name in configs:
+        print(f"{name}: {CONFIGS[name].note}", flush=True)
+        results["configs"][name] = await run_config(CONFIGS[name], plan, _log)
+    add_ratios(results)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    out = Path(args.out or results_dir() / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
+    write_json(out, results)
+    print(table(results))
+    print(f"wrote {out} after {results['seconds']:.0f}s")
+    failed = sum(m["median"].get("errors") or 0 for c in results["configs"].values()
+                 for b in c["by_concurrency"].values() for m in b["mixes"].values())  # fmt: skip
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    code = asyncio.run(main(sys.argv[1:]))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

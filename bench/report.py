@@ -1,0 +1,87 @@
+"""The printed table and the ratios of each mix to its baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Each payment mix is compared with the bare workflow driven the same way.
+BASELINE_OF = {"auto": "baseline", "manual": "baseline-manual"}
+RATIO_FIELDS = (
+    "throughput",
+    "to_authorized_p50_ms",
+    "to_captured_p50_ms",
+    "to_captured_p99_ms",
+    "cpu_server_ms",
+    "cpu_worker_ms",
+)
+COLUMNS = (
+    ("wf/s", "throughput", "{:.1f}"),
+    ("auth p50", "to_authorized_p50_ms", "{:.0f}"),
+    ("auth p95", "to_authorized_p95_ms", "{:.0f}"),
+    ("auth p99", "to_authorized_p99_ms", "{:.0f}"),
+    ("capt p50", "to_captured_p50_ms", "{:.0f}"),
+    ("capt p95", "to_captured_p95_ms", "{:.0f}"),
+    ("capt p99", "to_captured_p99_ms", "{:.0f}"),
+    ("srv ms", "cpu_server_ms", "{:.1f}"),
+    ("wrk ms", "cpu_worker_ms", "{:.1f}"),
+    ("sim ms", "cpu_simulator_ms", "{:.1f}"),
+    ("cli ms", "cpu_client_ms", "{:.1f}"),
+    ("events", "events", "{:.0f}"),
+    ("actions", "actions", "{:.0f}"),
+    ("err", "errors", "{:.0f}"),
+)
+
+
+def _value(mix: dict[str, Any], key: str) -> Any:
+    return mix.get(key) if key in ("events", "actions") else mix["median"].get(key)
+
+
+def ratios(mixes: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """For each payment mix with its baseline present: payment figure / baseline figure."""
+    out: dict[str, dict[str, float | None]] = {}
+    for mix, base in BASELINE_OF.items():
+        if mix not in mixes or base not in mixes:
+            continue
+        row: dict[str, float | None] = {}
+        for key in (*RATIO_FIELDS, "events", "actions"):
+            a, b = _value(mixes[mix], key), _value(mixes[base], key)
+            row[key] = a / b if isinstance(a, int | float) and b else None
+        out[mix] = row
+    return out
+
+
+def _fmt(value: Any, pattern: str) -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def table(results: dict[str, Any]) -> str:
+    """One row per configuration, concurrency and mix; a ratio row under each payment mix."""
+    head = f"{'config':<20}{'c':>4} {'mix':<16}" + "".join(f"{h:>9}" for h, _, _ in COLUMNS)
+    lines = [head, "-" * len(head)]
+    for name, cfg in results["configs"].items():
+        for conc, block in cfg["by_concurrency"].items():
+            for mix, data in block["mixes"].items():
+                cells = "".join(f"{_fmt(_value(data, k), p):>9}" for _, k, p in COLUMNS)
+                lines.append(f"{name:<20}{conc:>4} {mix:<16}{cells}")
+                ratio = block.get("ratios", {}).get(mix)
+                if ratio:
+                    by_key = {k: ratio.get(k) for k in ratio}
+                    cells = "".join(
+                        f"{_fmt(by_key.get(k), '{:.2f}x'):>9}" if k in by_key else f"{'':>9}"
+                        for _, k, _ in COLUMNS
+                    )
+                    lines.append(f"{'':<24} {'  / baseline':<16}{cells}")
+    lines.append(
+        "wf/s: completed to captured (manual mixes: through refund) per second; auth/capt: ms "
+        "from start; srv/wrk/sim/cli: CPU ms per workflow of the dev server, worker(s), "
+        "simulator and this load generator; events, actions: per workflow until captured "
+        "(auto) or completed; medians over rounds."
+    )
+    return "\n".join(lines)
+
+
+def add_ratios(results: dict[str, Any]) -> None:
+    """Attach ``ratios`` to each configuration and concurrency block."""
+    for cfg in results["configs"].values():
+        for block in cfg["by_concurrency"].values():
+            block["ratios"] = ratios(block["mixes"])

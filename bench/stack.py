@@ -1,0 +1,125 @@
+"""A throwaway stack for one benchmark configuration: dev server, simulator, workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from payments.keyring import ensure_keyring
+from stack.checks import http_ok, log_contains, temporal_healthy
+from stack.commands import REPO_ROOT, child_env, dev_server_command, simulator_command
+from stack.commands import worker_settings as stack_worker_settings
+from stack.procs import ManagedProcess, free_port
+
+WORKER_READY = "worker ready"
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """What differs between configurations: server pragmas, worker count and worker env."""
+
+    pragmas: tuple[str, ...]
+    workers: int = 1
+    worker_env: Mapping[str, str] = field(default_factory=dict)
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User plus system CPU of every live process in process group ``pgid``."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # exited while we looked
+        # After the command name: state, ppid, pgrp, ... utime (index 11), stime (index 12).
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / _CLK_TCK
+
+
+class BenchStack:
+    """Start everything on free ports in a temporary run folder; stop and delete on exit."""
+
+    def __init__(self, spec: StackSpec, task_queue: str = "bench-payments") -> None:
+        self.spec = spec
+        self.run_dir = Path(tempfile.mkdtemp(prefix="tp-bench-"))
+        self.task_queue = task_queue
+        self.temporal_address = f"127.0.0.1:{free_port()}"
+        self.simulator_url = f"http://127.0.0.1:{free_port()}"
+        self.procs: dict[str, list[ManagedProcess]] = {}
+
+    def settings_env(self) -> dict[str, str]:
+        """``PAYMENTS_*`` variables for workers and the bench client."""
+        env = stack_worker_settings(
+            temporal_port=int(self.temporal_address.rpartition(":")[2]),
+            simulator_port=int(self.simulator_url.rpartition(":")[2]),
+            run_dir=self.run_dir,
+        )
+        env["PAYMENTS_TASK_QUEUE"] = self.task_queue
+        return env
+
+    def _proc(
+        self, role: str, name: str, argv: Sequence[str], env: dict[str, str]
+    ) -> ManagedProcess:
+        proc = ManagedProcess(
+            name, argv, log_file=self.run_dir / "logs" / f"{name}.log", env=env, cwd=REPO_ROOT
+        )
+        self.procs.setdefault(role, []).append(proc.start())
+        return proc
+
+    def start(self) -> BenchStack:
+        """Start the dev server, the simulator and the workers and wait until all are ready."""
+        ensure_keyring(self.run_dir / "codec-keys.json")
+        ensure_keyring(self.run_dir / "vault-key.json")
+        port = int(self.temporal_address.rpartition(":")[2])
+        server = self._proc("server", "temporal", dev_server_command(
+            port=port, ui_port=free_port(), db_file=self.run_dir / "temporal.db",
+            pragmas=self.spec.pragmas), child_env())  # fmt: skip
+        sim_port = int(self.simulator_url.rpartition(":")[2])
+        sim = self._proc("simulator", "simulator", simulator_command(
+            port=sim_port, db_file=self.run_dir / "simulator.db"), child_env())  # fmt: skip
+        server.wait_ready(lambda: temporal_healthy(self.temporal_address), timeout=60)
+        sim.wait_ready(lambda: http_ok(f"{self.simulator_url}/healthz"), timeout=30)
+        env = child_env({**self.settings_env(), **self.spec.worker_env})
+        argv = [sys.executable, "-m", "bench.worker"]
+        for i in range(self.spec.workers):
+            self._proc("worker", f"worker-{i + 1}", argv, env)
+        for w in self.procs["worker"]:
+            w.wait_ready(lambda w=w: log_contains(w.log_file, WORKER_READY, w.log_offset), 60)
+        return self
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each role's processes (server, simulator, worker)."""
+        return {
+            role: sum(group_cpu_seconds(p.pid) for p in procs if p.pid is not None)
+            for role, procs in self.procs.items()
+        }
+
+    def stop(self) -> None:
+        """Workers first, so they drain against a live server; then delete the run folder."""
+        for role in ("worker", "simulator", "server"):
+            for proc in self.procs.get(role, []):
+                proc.terminate(timeout=15)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    def __enter__(self) -> BenchStack:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

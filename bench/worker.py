@@ -1,0 +1,76 @@
+"""A bench worker process: the real payments worker plus the baseline worker, one process.
+
+``python -m bench.worker``, configured by ``PAYMENTS_*`` like ``worker.py`` and by:
+    BENCH_LOCAL_STEPS  "policy" (default: the table as committed), or a comma list of the steps
+                       that run as local activities (others normal), e.g. "" or "balance,authorize"
+    BENCH_UNSANDBOXED  "1" runs workflows without the sandbox (to measure what it costs)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import sys
+
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from bench.baseline import BaselineActivities, BaselineWorkflow
+from payments.settings import Settings
+from payments.temporal_client import connect
+from worker import build_worker, processor_http, sandboxed_runner, worker_tuning
+from workflows import policies
+
+READY = "worker ready"
+
+
+def baseline_queue(task_queue: str) -> str:
+    """The baseline's own task queue next to the payments queue."""
+    return f"{task_queue}-baseline"
+
+
+def apply_local_steps(spec: str) -> None:
+    """Override which steps are local activities, in this process only.
+
+    ``workflows.policies`` is imported through the sandbox's passthrough, so workflows see
+    the same table object that is changed here.
+    """
+    if spec == "policy":
+        return
+    local = {s.strip() for s in spec.split(",") if s.strip()}
+    for step, policy in list(policies.POLICIES.items()):
+        policies.POLICIES[step] = dataclasses.replace(policy, local=step.value in local)
+
+
+async def run() -> None:
+    """Poll both task queues until SIGTERM."""
+    apply_local_steps(os.environ.get("BENCH_LOCAL_STEPS", "policy"))
+    settings = Settings()
+    unsandboxed = os.environ.get("BENCH_UNSANDBOXED") == "1"
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    client = await connect(settings)
+    async with processor_http(settings) as http:
+        runner = UnsandboxedWorkflowRunner() if unsandboxed else sandboxed_runner()
+        payments = build_worker(client, settings, http, runner)
+        baseline = Worker(
+            client,
+            task_queue=baseline_queue(settings.task_queue),
+            workflows=[BaselineWorkflow],
+            activities=BaselineActivities().all(),
+            workflow_runner=runner,
+            **worker_tuning(settings),
+        )
+        async with payments, baseline:
+            local = [s.value for s, p in policies.POLICIES.items() if p.local]
+            print(f"{READY} pid={os.getpid()} local={','.join(local) or '-'}", flush=True)
+            await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(run())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

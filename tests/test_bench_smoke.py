@@ -1,0 +1,24 @@
+"""The benchmark runs end to end on its own stack (a tiny run; no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from stack.commands import REPO_ROOT
+
+
+def test_bench_runs_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    argv = [sys.executable, "-m", "bench", "--configs", "tuned", "--count", "4", "--rounds", "1",
+            "--warmup", "1", "--concurrency", "4", "--out", str(out)]  # fmt: skip
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "/ baseline" in done.stdout
+    block = json.loads(out.read_text())["configs"]["tuned"]["by_concurrency"]["4"]
+    for mix in ("baseline", "auto", "baseline-manual", "manual"):
+        assert block["mixes"][mix]["median"]["n"] == 4
+        assert block["mixes"][mix]["actions"] > 0
+    assert set(block["ratios"]) == {"auto", "manual"}
