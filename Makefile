@@ -8,7 +8,7 @@ RUN_DIR = $(or $(PAYMENTS_RUN_DIR),.run)
 # Reinstall only when the declared dependencies change, so repeated make calls are fast.
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: venv up down status demo test lint fmt clean bench bench-quick
+.PHONY: venv up down status demo test lint fmt clean keys bench bench-quick
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ down: venv
 
 status: venv
 	$(PY) -m stack status
+
+# Payload key ids and which one is active (never key material); see README for rotation.
+keys: venv
+	$(PY) -m payments.keys list --file $(RUN_DIR)/codec-keys.json
 
 demo: up
 	$(PY) -m stack.demo

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -70,14 +71,54 @@ def add_key(path: Path, *, activate: bool) -> str:
         The new key's id.
     """
     key_id = new_key_id()
-    raw: dict[str, object] = {"active": key_id, "keys": {}}
-    if path.exists():
-        raw = json.loads(path.read_text())
-    keys = dict(raw["keys"])  # type: ignore[call-overload]
-    keys[key_id] = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
-    raw = {"active": key_id if activate or not path.exists() else raw["active"], "keys": keys}
-    _write_private(path, json.dumps(raw, indent=2) + "\n")
+    raw: dict[str, Any] = _read_raw(path) if path.exists() else {"active": key_id, "keys": {}}
+    raw["keys"][key_id] = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+    if activate:
+        raw["active"] = key_id
+    _save(path, raw)
     return key_id
+
+
+def activate_key(path: Path, key_id: str) -> None:
+    """Make ``key_id`` the key that encrypts new payloads.
+
+    Raises:
+        KeyringError: If the keyring has no such key.
+    """
+    raw = _read_raw(path)
+    if key_id not in raw["keys"]:
+        raise KeyringError(f"no key {key_id!r} in {path}")
+    raw["active"] = key_id
+    _save(path, raw)
+
+
+def retire_key(path: Path, key_id: str) -> None:
+    """Remove ``key_id``; payloads encrypted under it can no longer be decrypted.
+
+    Raises:
+        KeyringError: If there is no such key, or it is the active key.
+    """
+    raw = _read_raw(path)
+    if key_id not in raw["keys"]:
+        raise KeyringError(f"no key {key_id!r} in {path}")
+    if raw["active"] == key_id:
+        raise KeyringError(f"{key_id!r} is the active key; activate another key first")
+    del raw["keys"][key_id]
+    _save(path, raw)
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    # Validate through load_keyring so a malformed file is never rewritten.
+    ring = load_keyring(path)
+    keys = {k: base64.b64encode(v).decode() for k, v in ring.keys.items()}
+    return {"active": ring.active_id, "keys": keys}
+
+
+def _save(path: Path, raw: dict[str, Any]) -> None:
+    Keyring(  # validates before anything reaches the disk
+        active_id=raw["active"], keys={k: base64.b64decode(v) for k, v in raw["keys"].items()}
+    )
+    write_private(path, json.dumps(raw, indent=2) + "\n")
 
 
 def ensure_keyring(path: Path) -> bool:
@@ -88,10 +129,20 @@ def ensure_keyring(path: Path) -> bool:
     return True
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
+    """Atomically replace ``path`` with ``text``, readable by the owner only (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    # A unique temporary name, so two writers never interleave in one file.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+_write_private = write_private
