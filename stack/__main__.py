@@ -1,6 +1,7 @@
 """Run the local stack in the background: ``python -m stack up|down|status``.
 
-``up`` starts the Temporal dev server, the card-processor simulator and the workers,
+``up`` starts the codec server, the Temporal dev server (its Web UI decrypting through the
+codec server), the card-processor simulator and the workers,
 detached so they outlive ``make``, and waits until each is healthy. It is idempotent:
 healthy components it started before are left alone. ``down`` stops exactly what
 ``up`` started (by pid file, checking the command line so a recycled pid is never
@@ -12,6 +13,7 @@ Environment variables (defaults in brackets):
     TEMPORAL_UI_PORT   dev server Web UI port [8233]
     SIMULATOR_PORT     simulator HTTP port [8081]
     WORKER_COUNT       number of worker processes [1]
+    CODEC_PORT         codec server HTTP port [8234]
     STACK_TIMEOUT      seconds to wait for each component to become healthy [60]
 
 Workers get PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_PROCESSOR_URL and PAYMENTS_RUN_DIR

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import checks
+from stack.codec import DEFAULT_PORT, codec_server_command, path_secret, ui_codec_args
 from stack.commands import (
     REPO_ROOT,
     child_env,
@@ -30,11 +31,12 @@ class StackConfig:
     ui_port: int = 8233
     simulator_port: int = 8081
     worker_count: int = 1
+    codec_port: int = DEFAULT_PORT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
         """Read ``PAYMENTS_RUN_DIR``, ``TEMPORAL_PORT``, ``TEMPORAL_UI_PORT``,
-        ``SIMULATOR_PORT`` and ``WORKER_COUNT``."""
+        ``SIMULATOR_PORT``, ``WORKER_COUNT`` and ``CODEC_PORT``."""
         run_dir = Path(env.get("PAYMENTS_RUN_DIR") or REPO_ROOT / ".run")
         return cls(
             run_dir=run_dir.resolve(),
@@ -42,6 +44,7 @@ class StackConfig:
             ui_port=int(env.get("TEMPORAL_UI_PORT", "8233")),
             simulator_port=int(env.get("SIMULATOR_PORT", "8081")),
             worker_count=int(env.get("WORKER_COUNT", "1")),
+            codec_port=int(env.get("CODEC_PORT", str(DEFAULT_PORT))),
         )
 
     @property
@@ -82,12 +85,16 @@ class Component:
 
 
 def components(cfg: StackConfig) -> list[Component]:
-    """Dev server, simulator and workers, in start order."""
+    """Codec server, dev server, simulator and workers, in start order."""
     sim_url = f"http://127.0.0.1:{cfg.simulator_port}"
+    codec = codec_component(cfg)
     temporal = Component(
         name="temporal",
         argv=dev_server_command(
-            port=cfg.temporal_port, ui_port=cfg.ui_port, db_file=cfg.run_dir / "temporal.db"
+            port=cfg.temporal_port,
+            ui_port=cfg.ui_port,
+            db_file=cfg.run_dir / "temporal.db",
+            extra_args=ui_codec_args(cfg.codec_port, path_secret(cfg.run_dir)),
         ),
         env=child_env(),
         healthy=lambda _r: checks.temporal_healthy(cfg.temporal_address),
@@ -109,7 +116,26 @@ def components(cfg: StackConfig) -> list[Component]:
         Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
         for i in range(1, cfg.worker_count + 1)
     ]
-    return [temporal, simulator, *workers]
+    return [codec, temporal, simulator, *workers]
+
+
+def codec_component(cfg: StackConfig) -> Component:
+    """The codec server the Web UI and the CLI decrypt payloads through."""
+    url = f"http://127.0.0.1:{cfg.codec_port}"
+    argv = codec_server_command(
+        port=cfg.codec_port,
+        run_dir=cfg.run_dir,
+        keyring=cfg.run_dir / "codec-keys.json",
+        ui_port=cfg.ui_port,
+    )
+    return Component(
+        name="codec",
+        argv=argv,
+        env=child_env(),
+        healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
+        ports={"CODEC_PORT": cfg.codec_port},
+        url=url,
+    )
 
 
 def _worker_healthy(record: PidRecord) -> bool:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from payments.keyring import ensure_keyring
+from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
 from stack.local import Component, StackConfig, components
 from stack.pidfile import PidRecord, is_ours
@@ -20,6 +21,9 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     """Create the run folder and keys, start every component and wait until it is healthy."""
     for folder in (cfg.run_dir, cfg.logs, cfg.pids):
         folder.mkdir(parents=True, exist_ok=True)
+    # Keys, tokens, the codec path secret and pid files (which hold command lines) live here.
+    cfg.run_dir.chmod(0o700)
+    ensure_tokens_file(cfg.run_dir)
     for name in ("codec-keys.json", "vault-key.json"):
         # Creates the file with mode 0600; key material is never printed.
         if ensure_keyring(cfg.run_dir / name):
@@ -34,6 +38,16 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     print(f"Temporal UI    http://127.0.0.1:{cfg.ui_port}")
     print(f"Simulator      http://127.0.0.1:{cfg.simulator_port}")
     print(f"Logs           {cfg.logs}")
+    _print_codec(cfg)
+
+
+def _print_codec(cfg: StackConfig) -> None:
+    tokens = cfg.run_dir / TOKENS_FILE
+    print(f"Codec server   http://127.0.0.1:{cfg.codec_port} (the Web UI decrypts through it)")
+    print("CLI            temporal workflow show --workflow-id <pay_…> \\")
+    print(f"                 --codec-endpoint http://127.0.0.1:{cfg.codec_port} \\")
+    print('                 --codec-auth "Bearer <token>"')
+    print(f"  a token:     python -m codec_server.tokens add <name> --role reader --file {tokens}")
 
 
 def _ensure(cfg: StackConfig, comp: Component, timeout: float) -> None:
