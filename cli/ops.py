@@ -18,13 +18,21 @@ from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
     WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from payments import search_attributes as sa
 from payments.cards import RawCard
-from payments.errors import AmountRejected, ErrorType, NotFound, PaymentError, StateConflict
+from payments.errors import (
+    AmountRejected,
+    ErrorType,
+    NotFound,
+    PaymentError,
+    StateConflict,
+    TemporalUnavailable,
+)
 from payments.keyring import load_keyring
 from payments.models import (
     CancelRequest,
@@ -45,6 +53,12 @@ from workflows.payment import PaymentWorkflow
 T = TypeVar("T")
 
 
+# RPC outcomes that say nothing about the payment, only that Temporal was not reached in time.
+_UNREACHABLE = frozenset(
+    {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
+)
+
+
 def _as_payment_error(exc: BaseException) -> PaymentError:
     cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
     if isinstance(cause, ApplicationError):
@@ -53,6 +67,8 @@ def _as_payment_error(exc: BaseException) -> PaymentError:
         return StateConflict(cause.message)
     if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
         return NotFound("no such payment")
+    if isinstance(exc, RPCError) and exc.status in _UNREACHABLE:
+        return TemporalUnavailable(f"Temporal did not answer ({exc.status.name}); retry later")
     return PaymentError(str(cause))
 
 
@@ -115,15 +131,25 @@ def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
 
 
 async def start_payment(
-    client: Client, req: PaymentRequest, *, task_queue: str, wait_seconds: float
+    client: Client,
+    req: PaymentRequest,
+    *,
+    task_queue: str,
+    wait_seconds: float,
+    id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE,
 ) -> PaymentView:
-    """Start the workflow and wait (bounded) for the authorization result in one round trip."""
+    """Start the workflow and wait (bounded) for the authorization result in one round trip.
+
+    The API passes ``REJECT_DUPLICATE``: its payment ids derive from idempotency keys, so a
+    closed payment with the id must never get a second run.
+    """
     start = WithStartWorkflowOperation(
         PaymentWorkflow.run,
         req,
         id=req.payment_id,
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=id_reuse_policy,
         search_attributes=initial_search_attributes(req),
     )
     update = client.execute_update_with_start_workflow(
@@ -141,20 +167,25 @@ async def payment_view(client: Client, payment_id: str) -> PaymentView:
     return await _guard(handle.query(PaymentWorkflow.view), handle)
 
 
-async def capture(client: Client, payment_id: str, amount: int | None) -> PaymentView:
-    """Capture all (``amount`` None) or part of an authorized payment."""
+async def capture(
+    client: Client, payment_id: str, amount: int | None, *, update_id: str | None = None
+) -> PaymentView:
+    """Capture all (``amount`` None) or part of an authorized payment.
+
+    A repeated ``update_id`` attaches to the first capture instead of asking again.
+    """
     handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
-    return await _guard(
-        handle.execute_update(PaymentWorkflow.capture, CaptureRequest(amount=amount)), handle
-    )
+    req = CaptureRequest(amount=amount)
+    return await _guard(handle.execute_update(PaymentWorkflow.capture, req, id=update_id), handle)
 
 
-async def cancel(client: Client, payment_id: str, reason: str | None = None) -> PaymentView:
-    """Void an authorized payment."""
+async def cancel(
+    client: Client, payment_id: str, reason: str | None = None, *, update_id: str | None = None
+) -> PaymentView:
+    """Void an authorized payment (a repeated ``update_id`` attaches to the first cancel)."""
     handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
-    return await _guard(
-        handle.execute_update(PaymentWorkflow.cancel, CancelRequest(reason=reason)), handle
-    )
+    req = CancelRequest(reason=reason)
+    return await _guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
 
 
 async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:

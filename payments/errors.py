@@ -225,3 +225,10 @@ class AmountRejected(PaymentError):
 
     status_code = 422
     code = "amount_too_large"
+
+
+class TemporalUnavailable(PaymentError):
+    """Temporal could not be reached; nothing is known to have changed, so a retry is safe."""
+
+    status_code = 503
+    code = "temporal_unavailable"

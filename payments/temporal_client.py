@@ -29,8 +29,10 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, lazy: bool = False) -> Client:
     """A client with the project's data converter (encryption included).
+
+    With ``lazy`` it connects on first use, so a server can start while Temporal is down.
 
     Raises:
         payments.keyring.KeyringError: If the payload keyring is missing or malformed.
@@ -43,4 +45,5 @@ async def connect(settings: Settings) -> Client:
         data_converter=build_data_converter(keyring),
         tls=tls_config(settings),
         api_key=api_key,
+        lazy=lazy,
     )
