@@ -1,0 +1,1 @@
+"""The merchant HTTP API: payments over Temporal workflows, with Stripe-style idempotency."""

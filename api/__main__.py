@@ -1,0 +1,31 @@
+"""``python -m api``: serve the HTTP API with uvicorn (settings from ``PAYMENTS_*`` variables)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import uvicorn
+
+from api.main import create_app
+from api.settings import ApiSettings
+
+
+def main() -> int:
+    """Build the settings once, then serve until SIGTERM or SIGINT."""
+    fmt = "%(asctime)s %(levelname)s %(name)s %(message)s"
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format=fmt)
+    settings = ApiSettings()
+    app = create_app(settings)
+    # Access logs show method, path and status only: no body, no headers, no API key.
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_config=None)
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: a known temporalio issue can SIGABRT at exit.
+    os._exit(code)

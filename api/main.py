@@ -1,0 +1,86 @@
+"""``create_app``: the FastAPI application and the lifespan that owns its shared resources."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from api import errors
+from api.deps import AppState
+from api.idempotency import IdempotencyStore
+from api.ratelimit import RateLimiter
+from api.routes import health, payment_actions, payments, webhooks
+from api.settings import ApiSettings
+from payments.keyring import load_keyring, write_private
+from payments.merchants import MerchantDirectory
+from payments.temporal_client import connect
+from payments.vault import CardVault
+
+log = logging.getLogger("api")
+
+
+def fingerprint_secret(path: Path) -> bytes:
+    """The key for request fingerprints, created (mode 0600) on first use."""
+    if not path.exists():
+        write_private(path, secrets.token_hex(32) + "\n")
+    return bytes.fromhex(path.read_text().strip())
+
+
+def configured_keys(settings: ApiSettings) -> dict[str, str]:
+    """Merchant keys from ``api_keys_file`` and ``api_keys`` (the environment wins)."""
+    keys: dict[str, str] = {}
+    if settings.api_keys_file is not None:
+        keys.update(json.loads(settings.api_keys_file.read_text()))
+    keys.update({m: k.get_secret_value() for m, k in settings.api_keys.items()})
+    return keys
+
+
+def build_state(settings: ApiSettings, client: object) -> AppState:
+    """Everything but the Temporal client is local: files in the run folder."""
+    at_rest = load_keyring(settings.resolved_vault_key_file())
+    merchants = MerchantDirectory(settings.resolved_merchants_db(), at_rest)
+    for merchant_id, key in configured_keys(settings).items():
+        merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
+    store = IdempotencyStore(
+        settings.resolved_api_db(),
+        fingerprint_secret(settings.resolved_api_secret_file()),
+        lock_seconds=settings.idempotency_lock_seconds,
+        retention_hours=settings.idempotency_retention_hours,
+    )
+    return AppState(
+        settings=settings,
+        client=client,  # type: ignore[arg-type]
+        merchants=merchants,
+        vault=CardVault(settings.resolved_vault_db(), at_rest),
+        store=store,
+        limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
+    )
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    """The API; ``settings`` are built once by the entry point (or a test) and passed down."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
+        client = await connect(settings, lazy=True)
+        app.state.payments = build_state(settings, client)
+        log.info("api ready on %s:%d", settings.api_host, settings.api_port)
+        yield
+
+    app = FastAPI(
+        title="temporal-payments",
+        version="1",
+        summary="Card payments as durable Temporal workflows, with Stripe-style idempotency.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (health, payments, payment_actions, webhooks):
+        app.include_router(module.router)
+    return app

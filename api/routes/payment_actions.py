@@ -1,0 +1,124 @@
+"""``/v1/payments/{id}/capture|cancel|refunds``: idempotent through ids derived from the key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api import service, temporal
+from api.answers import Answer, idempotent, ok
+from api.body import canonical, parse_json, read_body, validate
+from api.deps import AppState, Merchant, State, idempotency_key
+from api.docs import body_doc, error_responses
+from api.errors import InvalidRequest
+from api.routes.payments import AcceptLanguage, IdempotencyKey
+from api.schemas import CancelPayment, CapturePayment, CreateRefund, PaymentOut, RefundOut
+from api.temporal import derived_id
+from api.views import language, payment_out, refund_out
+from cli import ops
+from payments.cards import reject_card_like
+from payments.models import RefundRequest
+
+router = APIRouter(prefix="/v1/payments/{payment_id}", tags=["payments"])
+_ERRORS = error_responses(400, 401, 404, 409, 413, 422, 429, 503)
+
+
+def _bounded(state: AppState, amount: int | None) -> None:
+    if amount is not None and amount > state.settings.max_amount:
+        raise InvalidRequest(
+            f"amount must be at most {state.settings.max_amount}",
+            code="amount_too_large",
+            param="amount",
+        )
+
+
+async def _read(request: Request, state: AppState) -> tuple[str, dict[str, object]]:
+    raw = await read_body(request, state.settings.max_body_bytes)
+    return idempotency_key(request), parse_json(raw)
+
+
+@router.post(
+    "/capture",
+    response_model=PaymentOut,
+    responses=_ERRORS,
+    openapi_extra=body_doc(CapturePayment),
+)
+async def capture(
+    payment_id: str,
+    request: Request,
+    state: State,
+    merchant: Merchant,
+    _key: IdempotencyKey = None,
+    _lang: AcceptLanguage = None,
+) -> Response:
+    """Capture all of an authorized payment, or ``amount`` of it (the rest is released)."""
+    key, data = await _read(request, state)
+    body = validate(CapturePayment, data)
+    _bounded(state, body.amount)
+    await service.require_owned(state, merchant, payment_id)
+    lang = language(request.headers.get("accept-language"))
+    update_id = derived_id("cap", merchant, payment_id, key)
+
+    async def work() -> Answer:
+        call = ops.capture(state.client, payment_id, body.amount, update_id=update_id)
+        view = await temporal.call(call, wait=state.settings.operation_wait_seconds)
+        return ok(payment_out(view, lang))
+
+    return await idempotent(state, request, merchant, key, canonical(data), work)
+
+
+@router.post(
+    "/cancel", response_model=PaymentOut, responses=_ERRORS, openapi_extra=body_doc(CancelPayment)
+)
+async def cancel(
+    payment_id: str,
+    request: Request,
+    state: State,
+    merchant: Merchant,
+    _key: IdempotencyKey = None,
+    _lang: AcceptLanguage = None,
+) -> Response:
+    """Void an authorized payment; the hold on the customer's card is released."""
+    key, data = await _read(request, state)
+    body = validate(CancelPayment, data)
+    reject_card_like(body.reason, param="reason")
+    await service.require_owned(state, merchant, payment_id)
+    lang = language(request.headers.get("accept-language"))
+    update_id = derived_id("can", merchant, payment_id, key)
+
+    async def work() -> Answer:
+        call = ops.cancel(state.client, payment_id, body.reason, update_id=update_id)
+        view = await temporal.call(call, wait=state.settings.operation_wait_seconds)
+        return ok(payment_out(view, lang))
+
+    return await idempotent(state, request, merchant, key, canonical(data), work)
+
+
+@router.post(
+    "/refunds", response_model=RefundOut, responses=_ERRORS, openapi_extra=body_doc(CreateRefund)
+)
+async def refund(
+    payment_id: str,
+    request: Request,
+    state: State,
+    merchant: Merchant,
+    _key: IdempotencyKey = None,
+) -> Response:
+    """Refund all that is left of a captured payment, or ``amount`` of it.
+
+    Concurrent refunds never exceed what was captured: the workflow reserves each amount.
+    """
+    key, data = await _read(request, state)
+    body = validate(CreateRefund, data)
+    _bounded(state, body.amount)
+    reject_card_like(body.reason, param="reason")
+    currency = await service.require_owned(state, merchant, payment_id)
+    refund_id = derived_id("re", merchant, payment_id, key)
+    req = RefundRequest(refund_id=refund_id, amount=body.amount, reason=body.reason)
+
+    async def work() -> Answer:
+        call = ops.refund(state.client, payment_id, req)
+        made = await temporal.call(call, wait=state.settings.operation_wait_seconds)
+        return ok(refund_out(payment_id, currency, made))
+
+    return await idempotent(state, request, merchant, key, canonical(data), work)

@@ -1,0 +1,45 @@
+"""``/v1/webhook_endpoints``: where a merchant's signed events go."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.answers import Answer, idempotent, ok
+from api.body import canonical, parse_json, read_body, validate
+from api.deps import Merchant, State, idempotency_key
+from api.docs import body_doc, error_responses
+from api.routes.payments import IdempotencyKey
+from api.schemas import CreateWebhookEndpoint, WebhookEndpointOut
+
+router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhooks"])
+
+
+@router.post(
+    "",
+    response_model=WebhookEndpointOut,
+    responses=error_responses(400, 401, 413, 422, 429),
+    openapi_extra=body_doc(CreateWebhookEndpoint),
+)
+async def create_endpoint(
+    request: Request, state: State, merchant: Merchant, _key: IdempotencyKey = None
+) -> Response:
+    """Register (or replace) the endpoint; the answer shows its signing secret once.
+
+    Payments created afterwards send an event on every transition, signed with
+    ``Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">``.
+    A replay of this request answers with ``secret`` null: secrets are never saved.
+    """
+    raw = await read_body(request, state.settings.max_body_bytes)
+    key = idempotency_key(request)
+    data = parse_json(raw)
+    body = validate(CreateWebhookEndpoint, data)
+
+    async def work() -> Answer:
+        secret = await asyncio.to_thread(state.merchants.set_webhook, merchant, body.url)
+        shown = WebhookEndpointOut(url=body.url, secret=secret)
+        return ok(shown, stored=WebhookEndpointOut(url=body.url, secret=None))
+
+    return await idempotent(state, request, merchant, key, canonical(data), work)

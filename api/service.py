@@ -1,0 +1,179 @@
+"""Payment operations for one merchant, on the application's Temporal client."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from api import temporal
+from api.answers import Answer, ok
+from api.deps import AppState
+from api.errors import CardDeclined, IdempotencyReused, InvalidRequest, NotFound, Unavailable
+from api.schemas import ApiStatus, CreatePayment
+from api.views import Language, payment_out, refund_out
+from cli import ops
+from payments import search_attributes as sa
+from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, validate_card
+from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
+from payments.money import Money
+from payments.processor import ProcessorFailure
+from payments.vault import VaultError
+from workflows.payment import PaymentWorkflow
+
+
+def check_create(state: AppState, body: CreatePayment) -> RawCard | CardFacts:
+    """Every check that needs no network, before the key is claimed; returns the card.
+
+    Raises:
+        InvalidRequest: A rule the schema cannot express is broken.
+    """
+    if body.amount > state.settings.max_amount:
+        raise InvalidRequest(
+            f"amount must be at most {state.settings.max_amount}",
+            code="amount_too_large",
+            param="amount",
+        )
+    reject_card_like(body.description, param="description")
+    for key, value in body.metadata.items():
+        reject_card_like(key, param="metadata")
+        reject_card_like(value, param=f"metadata[{key}]")
+    if (body.card is None) == (body.payment_method is None):
+        raise InvalidRequest(
+            "give exactly one of card and payment_method", code="parameter_missing", param="card"
+        )
+    if body.card is not None:
+        c = body.card
+        raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)
+        try:
+            validate_card(raw, today=datetime.now(UTC).date())
+        except CardInvalid as exc:
+            raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
+        return raw
+    return _stored_card(state, str(body.payment_method))
+
+
+def _stored_card(state: AppState, token: str) -> CardFacts:
+    try:
+        stored = state.vault.resolve(token)
+        return CardFacts(
+            token=token,
+            brand=brand_of(stored.number),
+            last4=stored.number[-4:],
+            exp_month=stored.exp_month,
+            exp_year=stored.exp_year,
+        )
+    except (VaultError, ValueError):
+        raise InvalidRequest(
+            "no such payment method", code="resource_missing", param="payment_method"
+        ) from None
+
+
+async def card_facts(state: AppState, card: RawCard | CardFacts) -> CardFacts:
+    """A vault token for a raw card (CVC checked once with the processor)."""
+    if isinstance(card, CardFacts):
+        return card
+    try:
+        return await ops.tokenize_card(state.settings, card)
+    except ProcessorFailure:
+        raise Unavailable(
+            "the card processor is unreachable; nothing was charged, retry later",
+            code="processor_unavailable",
+            headers={"Retry-After": "1"},
+        ) from None
+
+
+async def create(
+    state: AppState,
+    merchant: str,
+    payment_id: str,
+    body: CreatePayment,
+    card: RawCard | CardFacts,
+    lang: Language,
+) -> Answer:
+    """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
+    s = state.settings
+    facts = await card_facts(state, card)
+    hook = await asyncio.to_thread(state.merchants.webhook, merchant)
+    customer = body.customer
+    req = PaymentRequest(
+        payment_id=payment_id,
+        merchant_id=merchant,
+        amount=Money(amount=body.amount, currency=body.currency),
+        capture_method=body.capture_method,
+        card=facts,
+        customer=Customer(id=customer.id, email=customer.email) if customer else None,
+        description=body.description,
+        metadata=body.metadata,
+        notify=hook is not None,
+        options=PaymentOptions(
+            authorization_ttl_seconds=s.authorization_ttl_seconds,
+            refund_window_seconds=s.refund_window_seconds,
+        ),
+    )
+    view = await temporal.call(_start(state, req), wait=s.confirm_wait_seconds + 5)
+    if (view.merchant_id, view.amount, view.currency) != (merchant, body.amount, body.currency):
+        # Only if the key store was lost and the key reused for another payment.
+        raise IdempotencyReused("this Idempotency-Key was used for a different payment")
+    return answer_for(view, lang)
+
+
+async def _start(state: AppState, req: PaymentRequest) -> PaymentView:
+    try:
+        return await ops.start_payment(
+            state.client,
+            req,
+            task_queue=state.settings.task_queue,
+            wait_seconds=state.settings.confirm_wait_seconds,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        # The payment for this key already ran to its end: answer with it.
+        return await ops.payment_view(state.client, req.payment_id)
+
+
+def answer_for(view: PaymentView, lang: Language) -> Answer:
+    """200 with the payment, 202 while processing, 402 with the failure if it failed."""
+    out = payment_out(view, lang)
+    if out.status is ApiStatus.FAILED and out.failure is not None:
+        f = out.failure
+        raise CardDeclined(
+            f.message,
+            code=f.code,
+            decline_code=f.decline_code,
+            extra={
+                "payment_id": out.id,
+                "customer_message": f.customer_message,
+                "next_step": f.next_step,
+            },
+        )
+    return ok(out, 202 if out.status is ApiStatus.PROCESSING else 200)
+
+
+async def view(state: AppState, merchant: str, payment_id: str) -> PaymentView:
+    """The merchant's payment; another merchant's answers 404 exactly like an unknown id."""
+    if not temporal.PAYMENT_ID.match(payment_id):
+        raise NotFound("no such payment")
+    found = await temporal.call(
+        ops.payment_view(state.client, payment_id), wait=state.settings.temporal_rpc_timeout_seconds
+    )
+    if found.merchant_id != merchant:
+        raise NotFound("no such payment")
+    return found
+
+
+async def require_owned(state: AppState, merchant: str, payment_id: str) -> str:
+    """404 unless ``payment_id`` is one of this merchant's payments; returns its currency."""
+    if not temporal.PAYMENT_ID.match(payment_id):
+        raise NotFound("no such payment")
+    handle = state.client.get_workflow_handle(payment_id)
+    desc = await temporal.call(handle.describe(), wait=state.settings.temporal_rpc_timeout_seconds)
+    owner = desc.typed_search_attributes.get(sa.PAYMENT_MERCHANT)
+    if desc.workflow_type != PaymentWorkflow.__name__ or owner != merchant:
+        raise NotFound("no such payment")
+    return desc.typed_search_attributes.get(sa.PAYMENT_CURRENCY) or ""
+
+
+__all__ = ["answer_for", "check_create", "create", "refund_out", "require_owned", "view"]

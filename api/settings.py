@@ -1,0 +1,52 @@
+"""Settings of the HTTP API, on top of the shared ``PAYMENTS_*`` settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from payments.money import MAX_AMOUNT
+from payments.settings import Settings
+
+
+class ApiSettings(Settings):
+    """Built once in ``python -m api`` (or a test) and passed to ``create_app``.
+
+    Every field is read from ``PAYMENTS_<FIELD>``, e.g. ``PAYMENTS_API_PORT=8000``.
+    """
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=0, le=65535)
+    api_db: Path | None = None
+    """Idempotency store; ``<run_dir>/api.db`` when unset."""
+    api_keys: dict[str, SecretStr] = {}
+    """Merchant keys as JSON ``{"merchant_id": "sk_..."}``; hashed into merchants.db at start."""
+    api_keys_file: Path | None = None
+    """A JSON file of the same shape, read at start (``make up`` writes ``<run>/api-keys.json``)."""
+    api_secret_file: Path | None = None
+    """Key for request fingerprints; ``<run_dir>/api-secret`` (created, mode 0600) when unset."""
+
+    max_amount: int = Field(default=99_999_999, gt=0, le=MAX_AMOUNT)
+    """Largest amount in minor units a payment, capture or refund may ask for."""
+    max_body_bytes: int = Field(default=16_384, gt=0)
+    confirm_wait_seconds: float = Field(default=15.0, gt=0)
+    """How long a create waits for the authorization before answering ``processing``."""
+    operation_wait_seconds: float = Field(default=30.0, gt=0)
+    """How long capture, cancel and refund wait before answering 503 (outcome unknown)."""
+    temporal_rpc_timeout_seconds: float = Field(default=10.0, gt=0)
+    api_rate_per_second: float = Field(default=25.0, gt=0)
+    """Requests per second each merchant may make, on average (token bucket)."""
+    api_rate_burst: float = Field(default=50.0, ge=1)
+    idempotency_lock_seconds: float = Field(default=300.0, gt=0)
+    """A key in flight longer than this (its API process died) may be claimed again."""
+    idempotency_retention_hours: float = Field(default=48.0, ge=24)
+    """Keys are kept at least 24 hours; older ones are purged lazily."""
+
+    def resolved_api_db(self) -> Path:
+        """Where the idempotency store lives."""
+        return self.api_db or self.run_dir / "api.db"
+
+    def resolved_api_secret_file(self) -> Path:
+        """Where the fingerprint key lives."""
+        return self.api_secret_file or self.run_dir / "api-secret"
