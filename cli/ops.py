@@ -13,6 +13,7 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
     SearchAttributePair,
@@ -157,7 +158,8 @@ async def start_payment(
     )
     try:
         return await asyncio.wait_for(update, timeout=wait_seconds)
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # Cancelled by the timeout, the SDK may raise its own error instead of TimeoutError.
         return await payment_view(client, req.payment_id)
 
 
