@@ -44,9 +44,15 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _integer(text: str) -> int | NotAnInteger:
-    # Far above any allowed amount; refusing here also avoids converting huge digit strings.
-    return int(text) if len(text.lstrip("-")) <= 19 else _NOT_AN_INTEGER
+# Above any allowed amount: a longer number is refused as too large without converting it
+# (Python refuses to convert digit strings past a few thousand digits anyway).
+TOO_LARGE = 10**19
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) <= 19:
+        return int(text)
+    return -TOO_LARGE if text.startswith("-") else TOO_LARGE
 
 
 async def read_body(request: Request, limit: int) -> bytes:

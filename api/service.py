@@ -40,10 +40,12 @@ def check_create(state: AppState, body: CreatePayment) -> RawCard | CardFacts:
     for key, value in body.metadata.items():
         reject_card_like(key, param="metadata")
         reject_card_like(value, param=f"metadata[{key}]")
-    if (body.card is None) == (body.payment_method is None):
-        raise InvalidRequest(
-            "give exactly one of card and payment_method", code="parameter_missing", param="card"
-        )
+    if body.card is None and body.payment_method is None:
+        raise InvalidRequest("card or payment_method is required", code="parameter_missing",
+                             param="card")  # fmt: skip
+    if body.card is not None and body.payment_method is not None:
+        raise InvalidRequest("give card or payment_method, not both", code="parameter_invalid",
+                             param="payment_method")  # fmt: skip
     if body.card is not None:
         c = body.card
         raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)

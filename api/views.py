@@ -6,7 +6,7 @@ from typing import Literal
 
 from api.schemas import ApiStatus, CardOut, EventOut, FailureOut, PaymentOut, RefundOut
 from payments.errors import decline_for
-from payments.models import PaymentView, Refund
+from payments.models import CaptureMethod, PaymentView, Refund
 from payments.status import PaymentEvent, PaymentStatus
 from payments.webhooks import EVENT_TYPES
 
@@ -68,9 +68,17 @@ def failure_out(view: PaymentView, lang: Language) -> FailureOut | None:
     )
 
 
+def api_status(view: PaymentView) -> ApiStatus:
+    """The API status; an automatic payment still being captured is ``processing``."""
+    automatic = view.capture_method is CaptureMethod.AUTOMATIC
+    if automatic and view.status is PaymentStatus.AUTHORIZED:
+        return ApiStatus.PROCESSING
+    return API_STATUS[view.status]
+
+
 def payment_out(view: PaymentView, lang: Language) -> PaymentOut:
     """The payment object."""
-    status = API_STATUS[view.status]
+    status = api_status(view)
     capturable = view.amount_authorized - view.amount_captured
     return PaymentOut(
         id=view.payment_id,
