@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stack import checks
+from stack.api import api_spec
 from stack.codec import DEFAULT_PORT, codec_server_command, path_secret, ui_codec_args
 from stack.commands import (
     REPO_ROOT,
@@ -32,11 +33,12 @@ class StackConfig:
     simulator_port: int = 8081
     worker_count: int = 1
     codec_port: int = DEFAULT_PORT
+    api_port: int = 8000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
         """Read ``PAYMENTS_RUN_DIR``, ``TEMPORAL_PORT``, ``TEMPORAL_UI_PORT``,
-        ``SIMULATOR_PORT``, ``WORKER_COUNT`` and ``CODEC_PORT``."""
+        ``SIMULATOR_PORT``, ``WORKER_COUNT``, ``CODEC_PORT`` and ``API_PORT``."""
         run_dir = Path(env.get("PAYMENTS_RUN_DIR") or REPO_ROOT / ".run")
         return cls(
             run_dir=run_dir.resolve(),
@@ -45,6 +47,7 @@ class StackConfig:
             simulator_port=int(env.get("SIMULATOR_PORT", "8081")),
             worker_count=int(env.get("WORKER_COUNT", "1")),
             codec_port=int(env.get("CODEC_PORT", str(DEFAULT_PORT))),
+            api_port=int(env.get("API_PORT", "8000")),
         )
 
     @property
@@ -116,7 +119,7 @@ def components(cfg: StackConfig) -> list[Component]:
         Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
         for i in range(1, cfg.worker_count + 1)
     ]
-    return [codec, temporal, simulator, *workers]
+    return [codec, temporal, simulator, *workers, Component(**api_spec(cfg.api_port, settings))]
 
 
 def codec_component(cfg: StackConfig) -> Component:

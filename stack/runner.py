@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from payments.keyring import ensure_keyring
+from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
 from stack.local import Component, StackConfig, components
@@ -28,6 +29,7 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         # Creates the file with mode 0600; key material is never printed.
         if ensure_keyring(cfg.run_dir / name):
             print(f"created key file {cfg.run_dir / name}")
+    keys = ensure_api_keys(cfg.run_dir)
     comps = components(cfg)
     # Check every port first, so a conflict does not leave half a stack running.
     for comp in comps:
@@ -39,6 +41,7 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     print(f"Simulator      http://127.0.0.1:{cfg.simulator_port}")
     print(f"Logs           {cfg.logs}")
     _print_codec(cfg)
+    print_api(cfg.api_port, cfg.run_dir, keys)
 
 
 def _print_codec(cfg: StackConfig) -> None:

@@ -31,6 +31,7 @@ def test_demo_runs_every_scenario_and_the_ledger_reconciles(tmp_path: Path) -> N
         TEMPORAL_UI_PORT=str(free_port()),
         SIMULATOR_PORT=str(free_port()),
         CODEC_PORT=str(free_port()),
+        API_PORT=str(free_port()),
     )
     try:
         up = _run(["stack", "up"], env)
