@@ -1,4 +1,4 @@
-"""``starter.py``: pay, capture, refund, cancel, status and list, against Temporal directly."""
+"""``starter.py``: pay, capture, refund, cancel, status and list, on Temporal or via ``--api``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from cli import ops
+from cli import api_mode, ops
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from payments.cards import RawCard, reject_card_like
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The CLI's arguments; bad values are refused here, before anything connects."""
     p = _Parser(prog="starter.py", description=__doc__)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    api_mode.add_arguments(p)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     pay = sub.add_parser("pay", help="create and confirm a payment")
     pay.add_argument("--amount", type=_amount, required=True, help="minor units, e.g. 1999")
@@ -134,8 +135,11 @@ async def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     try:
-        command = _pay if args.command == "pay" else _other
-        lines = await command(args, settings)
+        if args.api:
+            lines = await api_mode.run(args, settings.run_dir)
+        else:
+            command = _pay if args.command == "pay" else _other
+            lines = await command(args, settings)
     except PaymentError as exc:
         sys.stderr.write(f"error: {exc.message}\n")
         return 1
