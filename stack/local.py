@@ -119,7 +119,8 @@ def components(cfg: StackConfig) -> list[Component]:
         Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
         for i in range(1, cfg.worker_count + 1)
     ]
-    return [codec, temporal, simulator, *workers, Component(**api_spec(cfg.api_port, settings))]
+    api = Component(**api_spec(cfg.api_port, settings))
+    return [codec, temporal, simulator, *workers, api]
 
 
 def codec_component(cfg: StackConfig) -> Component:
