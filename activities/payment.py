@@ -67,10 +67,26 @@ class PaymentActivities:
             ) from None
         return {"number": card.number, "exp_month": card.exp_month, "exp_year": card.exp_year}
 
-    async def _call(self, name: str, call: Callable[[ProcessorClient], Awaitable[JSON]]) -> JSON:
-        """One rate-limited call; its outcome feeds the processor's breaker."""
+    async def _call(
+        self,
+        name: str,
+        call: Callable[[ProcessorClient], Awaitable[JSON]],
+        *,
+        may_fail_over: bool = False,
+    ) -> JSON:
+        """One rate-limited call; its outcome feeds the processor's breaker.
+
+        Before an authorization exists (``may_fail_over``), an open breaker refuses at once so
+        the payment moves to a healthy processor instead of waiting on this one.
+        """
+        breaker = self._board.breakers[name]
+        if may_fail_over and not breaker.available():
+            raise ApplicationError(
+                f"circuit breaker for {name} is open", "circuit_open", "",
+                type=ErrorType.CIRCUIT_OPEN, non_retryable=True,
+            )  # fmt: skip
         await self._board.buckets[name].acquire()
-        self._board.breakers[name].before_call()
+        breaker.before_call()
         try:
             result = await call(self._processors[name])
         except ProcessorFailure as failure:
@@ -100,7 +116,9 @@ class PaymentActivities:
     async def check_balance(self, req: BalanceCheckInput) -> BalanceCheckResult:
         """Ask how much the card can spend, so a prepaid card short of funds fails early."""
         card = await self._card(req.card_token)
-        data = await self._call(req.processor, lambda p: p.balance(card, req.currency.value))
+        data = await self._call(
+            req.processor, lambda p: p.balance(card, req.currency.value), may_fail_over=True
+        )
         return BalanceCheckResult(available=data["available"], funding=data["funding"])
 
     @activity.defn(name="authorize")
@@ -116,7 +134,9 @@ class PaymentActivities:
             "step": "authorize",
             "hold_ttl_seconds": req.hold_ttl_seconds,
         }
-        data = await self._call(req.processor, lambda p: p.authorize(req.idempotency_key, body))
+        data = await self._call(
+            req.processor, lambda p: p.authorize(req.idempotency_key, body), may_fail_over=True
+        )
         return AuthorizeResult(
             authorization_id=data["id"], amount=data["amount"], expires_at=data["expires_at"]
         )

@@ -22,6 +22,8 @@ class ErrorType(StrEnum):
     PROCESSOR_UNAVAILABLE = "ProcessorUnavailable"
     PROCESSOR_ERROR = "ProcessorError"
     OUTCOME_UNKNOWN = "OutcomeUnknown"
+    CIRCUIT_OPEN = "CircuitOpen"
+    """Refused by this worker's breaker before sending: fail over now rather than retry."""
     WEBHOOK_UNDELIVERED = "WebhookUndelivered"
 
     @property

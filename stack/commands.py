@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -61,13 +62,28 @@ def worker_command(repo: Path = REPO_ROOT) -> list[str]:
     return [sys.executable, str(repo / "worker.py")]
 
 
-def worker_settings(*, temporal_port: int, simulator_port: int, run_dir: Path) -> dict[str, str]:
+def worker_settings(
+    *, temporal_port: int, simulator_port: int, run_dir: Path, secondary_port: int | None = None
+) -> dict[str, str]:
     """The ``PAYMENTS_*`` variables that point a worker at a local stack."""
-    return {
+    env = {
         "PAYMENTS_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
         "PAYMENTS_PROCESSOR_URL": f"http://127.0.0.1:{simulator_port}",
         "PAYMENTS_RUN_DIR": str(run_dir),
     }
+    if secondary_port is not None:
+        env["PAYMENTS_PROCESSORS"] = processors_json(simulator_port, secondary_port)
+    return env
+
+
+def processors_json(primary_port: int, secondary_port: int) -> str:
+    """``PAYMENTS_PROCESSORS`` for a primary and a secondary simulator on this machine."""
+    return json.dumps(
+        [
+            {"name": "primary", "url": f"http://127.0.0.1:{primary_port}", "priority": 0},
+            {"name": "secondary", "url": f"http://127.0.0.1:{secondary_port}", "priority": 1},
+        ]
+    )
 
 
 def child_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:

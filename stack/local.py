@@ -31,6 +31,7 @@ class StackConfig:
     temporal_port: int = 7233
     ui_port: int = 8233
     simulator_port: int = 8081
+    secondary_port: int = 8082
     worker_count: int = 1
     codec_port: int = DEFAULT_PORT
     api_port: int = 8000
@@ -45,6 +46,7 @@ class StackConfig:
             temporal_port=int(env.get("TEMPORAL_PORT", "7233")),
             ui_port=int(env.get("TEMPORAL_UI_PORT", "8233")),
             simulator_port=int(env.get("SIMULATOR_PORT", "8081")),
+            secondary_port=int(env.get("SECONDARY_SIMULATOR_PORT", "8082")),
             worker_count=int(env.get("WORKER_COUNT", "1")),
             codec_port=int(env.get("CODEC_PORT", str(DEFAULT_PORT))),
             api_port=int(env.get("API_PORT", "8000")),
@@ -112,15 +114,32 @@ def components(cfg: StackConfig) -> list[Component]:
         ports={"SIMULATOR_PORT": cfg.simulator_port},
         url=sim_url,
     )
+    secondary = secondary_component(cfg)
     settings = worker_settings(
-        temporal_port=cfg.temporal_port, simulator_port=cfg.simulator_port, run_dir=cfg.run_dir
+        temporal_port=cfg.temporal_port,
+        simulator_port=cfg.simulator_port,
+        run_dir=cfg.run_dir,
+        secondary_port=cfg.secondary_port,
     )
     workers = [
         Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
         for i in range(1, cfg.worker_count + 1)
     ]
     api = Component(**api_spec(cfg.api_port, settings))
-    return [codec, temporal, simulator, *workers, api]
+    return [codec, temporal, simulator, secondary, *workers, api]
+
+
+def secondary_component(cfg: StackConfig) -> Component:
+    """A second, independent processor (own ledger) that payments fail over to."""
+    url = f"http://127.0.0.1:{cfg.secondary_port}"
+    return Component(
+        name="simulator-secondary",
+        argv=simulator_command(port=cfg.secondary_port, db_file=cfg.run_dir / "secondary.db"),
+        env=child_env(),
+        healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
+        ports={"SECONDARY_SIMULATOR_PORT": cfg.secondary_port},
+        url=url,
+    )
 
 
 def codec_component(cfg: StackConfig) -> Component:

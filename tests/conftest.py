@@ -63,6 +63,22 @@ def simulator(run_dir: Path) -> Iterator[Simulator]:
         yield Simulator(url)
 
 
+@pytest.fixture(scope="session")
+def secondary(run_dir: Path) -> Iterator[Simulator]:
+    """A second simulator with its own ledger, for failover."""
+    port = free_port()
+    proc = ManagedProcess(
+        "secondary",
+        simulator_command(port=port, db_file=run_dir / "secondary.db"),
+        log_file=run_dir / "logs" / "secondary.log",
+        env=child_env(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    with proc:
+        proc.wait_ready(lambda: http_ok(f"{url}/healthz"), timeout=30)
+        yield Simulator(url)
+
+
 @pytest.fixture
 def settings(run_dir: Path, temporal_address: str, simulator: Simulator) -> Settings:
     """Settings for one test, with its own task queue."""

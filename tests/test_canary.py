@@ -48,6 +48,7 @@ class Stack:
             TEMPORAL_UI_PORT=str(free_port()),
             SIMULATOR_PORT=str(self.sim_port),
             CODEC_PORT=str(free_port()),
+            SECONDARY_SIMULATOR_PORT=str(free_port()),
             PAYMENTS_TEMPORAL_ADDRESS=f"127.0.0.1:{port}",
             PAYMENTS_PROCESSOR_URL=f"http://127.0.0.1:{self.sim_port}",
             PAYMENTS_REFUND_WINDOW_SECONDS="3",

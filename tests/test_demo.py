@@ -32,6 +32,7 @@ def test_demo_runs_every_scenario_and_the_ledger_reconciles(tmp_path: Path) -> N
         SIMULATOR_PORT=str(free_port()),
         CODEC_PORT=str(free_port()),
         API_PORT=str(free_port()),
+        SECONDARY_SIMULATOR_PORT=str(free_port()),
     )
     try:
         up = _run(["stack", "up"], env)

@@ -51,7 +51,15 @@ class Outcome:
 def _never_sent(err: FailureError) -> bool:
     """True only when the failure proves the request did not reach the processor."""
     cause = cause_of(err)
-    return isinstance(cause, ApplicationError) and cause.type == ErrorType.PROCESSOR_UNAVAILABLE
+    return isinstance(cause, ApplicationError) and cause.type in (
+        ErrorType.PROCESSOR_UNAVAILABLE,
+        ErrorType.CIRCUIT_OPEN,
+    )
+
+
+def _circuit_open(err: FailureError) -> bool:
+    cause = cause_of(err)
+    return isinstance(cause, ApplicationError) and cause.type == ErrorType.CIRCUIT_OPEN
 
 
 class Authorizer:
@@ -108,6 +116,8 @@ class Authorizer:
                 if code != DeclineCode.PROCESSOR_UNAVAILABLE:
                     return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
                 maybe_sent = maybe_sent or not _never_sent(err)
+                if _circuit_open(err):
+                    break
                 if attempt < ATTEMPTS_PER_PROCESSOR:
                     await workflow.sleep(timedelta(seconds=attempt))
                 continue

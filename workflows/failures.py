@@ -30,6 +30,8 @@ def failure_of(err: FailureError) -> tuple[PaymentEvent, str, str]:
         details = [str(d) for d in cause.details]
         code = next((d for d in reversed(details) if d), DeclineCode.GENERIC_DECLINE.value)
         return PaymentEvent.DECLINED, code, cause.message
+    if isinstance(cause, ApplicationError) and cause.type == ErrorType.CIRCUIT_OPEN:
+        return PaymentEvent.FAILED, DeclineCode.PROCESSOR_UNAVAILABLE.value, cause.message
     if isinstance(cause, ApplicationError) and cause.non_retryable and cause.details:
         return PaymentEvent.FAILED, str(cause.details[0]), cause.message
     return PaymentEvent.FAILED, DeclineCode.PROCESSOR_UNAVAILABLE.value, "retries exhausted"

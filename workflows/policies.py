@@ -60,8 +60,10 @@ class StepPolicy:
 POLICIES: dict[StepName, StepPolicy] = {
     # Local: reads this worker's breaker board, in-process, no I/O.
     StepName.ROUTE: StepPolicy(True, timedelta(seconds=10), timedelta(seconds=1)),
-    # Local: read-only, a customer is waiting; after 30 s the next processor is tried.
-    StepName.BALANCE: StepPolicy(True, timedelta(seconds=30), timedelta(seconds=5)),
+    # Local: read-only, a customer is waiting; after four attempts (about 7 s of backoff) the
+    # next processor is tried. Bounded by attempts: a local activity's schedule-to-close was
+    # seen not to stop its retries while the workflow task heartbeats.
+    StepName.BALANCE: StepPolicy(True, timedelta(seconds=30), timedelta(seconds=4), 4),
     # Local, one attempt per call: the workflow counts attempts per processor, records each,
     # and chooses between retrying, asking the processor, and failing over. A re-run after a
     # crash replays the stored answer under the same idempotency key.
