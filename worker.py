@@ -25,6 +25,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from payments.keyring import KeyringError, load_keyring
+from payments.logging_setup import configure as configure_logging
 from payments.merchants import MerchantDirectory
 from payments.processor import ProcessorClient
 from payments.routing import ProcessorBoard
@@ -142,11 +143,7 @@ async def run(settings: Settings) -> None:
 
 def main() -> int:
     """Entry point."""
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stdout,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging("worker")
     settings = Settings()
     try:
         asyncio.run(run(settings))

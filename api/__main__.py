@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -10,12 +9,12 @@ import uvicorn
 
 from api.main import create_app
 from api.settings import ApiSettings
+from payments.logging_setup import configure as configure_logging
 
 
 def main() -> int:
     """Build the settings once, then serve until SIGTERM or SIGINT."""
-    fmt = "%(asctime)s %(levelname)s %(name)s %(message)s"
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format=fmt)
+    configure_logging("api")
     settings = ApiSettings()
     app = create_app(settings)
     # Access logs show method, path and status only: no body, no headers, no API key.

@@ -1,12 +1,12 @@
 """Run the simulator: ``python -m simulator --host H --port P --db PATH``."""
 
 import argparse
-import logging
 import os
 import sys
 
 import uvicorn
 
+from payments.logging_setup import configure as configure_logging
 from simulator.app import create_app
 from simulator.settings import SimulatorSettings
 
@@ -28,10 +28,11 @@ def main(argv: list[str]) -> int:
     """Serve until interrupted; return the process exit code."""
     settings = parse_settings(argv)
     settings.db.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging("simulator", stream=sys.stderr)
     app = create_app(settings.db, seed=settings.seed)
     # access_log off: request lines are not needed and nothing about requests gets logged.
-    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, access_log=False)
+    uvicorn.run(app, host=settings.host, port=settings.port, workers=1, access_log=False,
+                log_config=None)  # fmt: skip
     return 0
 
 
