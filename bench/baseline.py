@@ -21,6 +21,11 @@ with workflow.unsafe.imports_passed_through():
 class BaselineActivities:
     """No-op activities named apart from the product's so the two never share a queue."""
 
+    @activity.defn(name="bench_route")
+    async def route(self, req: StepInput) -> StepResult:
+        """Do nothing."""
+        return StepResult(ref=req.step)
+
     @activity.defn(name="bench_balance")
     async def balance(self, req: StepInput) -> StepResult:
         """Do nothing."""
@@ -43,7 +48,7 @@ class BaselineActivities:
 
     def all(self) -> list[object]:
         """Every activity, for worker registration."""
-        return [self.balance, self.authorize, self.capture, self.refund]
+        return [self.route, self.balance, self.authorize, self.capture, self.refund]
 
 
 @workflow.defn(name="BenchBaseline")
@@ -62,6 +67,7 @@ class BaselineWorkflow:
     @workflow.run
     async def run(self, req: BaselineInput) -> BaselineResult:
         """Run the steps; in manual mode wait for the updates in between."""
+        await self._step(StepName.ROUTE, BaselineActivities.route)
         await self._step(StepName.BALANCE, BaselineActivities.balance)
         await self._step(StepName.AUTHORIZE, BaselineActivities.authorize)
         self._authorized_at = workflow.now()

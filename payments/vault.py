@@ -11,6 +11,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,8 @@ CREATE TABLE IF NOT EXISTS cards (
 )
 """
 _AAD = b"temporal-payments/vault/v1:"
+_CACHE_SECONDS = 60.0
+_CACHE_SIZE = 4096
 
 
 class VaultError(Exception):
@@ -71,6 +74,7 @@ class CardVault:
         self._active = keyring.active_id
         self._ciphers = keyring.ciphers()
         self._local = threading.local()
+        self._cache: dict[str, tuple[StoredCard, float]] = {}
         db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._conn() as conn:
             conn.execute(_SCHEMA)
@@ -107,11 +111,25 @@ class CardVault:
         return card
 
     def resolve(self, token: str) -> StoredCard:
-        """Decrypt the card behind ``token``.
+        """Decrypt the card behind ``token`` (kept in memory for a minute, never on disk).
+
+        The balance check and the authorization of one payment ask within milliseconds of each
+        other; the short cache saves the second database read and decryption.
 
         Raises:
             VaultError: If the token is unknown, its key is gone, or the row was tampered with.
         """
+        now = time.monotonic()
+        hit = self._cache.get(token)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        card = self._load(token)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[token] = (card, now + _CACHE_SECONDS)
+        return card
+
+    def _load(self, token: str) -> StoredCard:
         row = (
             self._conn()
             .execute(

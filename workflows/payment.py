@@ -136,6 +136,7 @@ class PaymentWorkflow:
             await self._locked(self._capture(self._s.amount_authorized))
         except FailureError:
             workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
+            self._upsert()  # the authorized status was not published while capture was due
 
     async def _capture(self, amount: int) -> None:
         try:
@@ -231,7 +232,11 @@ class PaymentWorkflow:
         """Log, upsert search attributes and emit the webhook for the latest transition."""
         last = self._s.transitions[-1]
         workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        if last.from_status is not last.to_status:
+        # An automatic capture follows its authorization at once: publish only where it lands.
+        capture_due = self._s.request.capture_method is CaptureMethod.AUTOMATIC
+        if last.from_status is not last.to_status and not (
+            last.event is PaymentEvent.AUTHORIZED and capture_due
+        ):
             self._upsert()
         if self._s.request.notify and last.event in EVENT_TYPES:
             self._notifications.append(steps.notify(self._s, last.event))
