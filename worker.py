@@ -24,6 +24,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
+from activities.reconcile import ReconcileActivities
+from payments.findings import FindingStore
 from payments.keyring import KeyringError, load_keyring
 from payments.logging_setup import configure as configure_logging
 from payments.merchants import MerchantDirectory
@@ -33,6 +35,8 @@ from payments.settings import Settings
 from payments.temporal_client import connect
 from payments.vault import CardVault
 from workflows.payment import PaymentWorkflow
+from workflows.reconciliation import ReconciliationWorkflow
+from workflows.reconciliation_schedule import ensure_schedule
 
 log = logging.getLogger("payments.worker")
 
@@ -106,7 +110,12 @@ def build_worker(
     vault = CardVault(settings.resolved_vault_db(), at_rest)
     endpoints = settings.resolved_processors()
     activities = PaymentActivities(
-        processors={p.name: ProcessorClient(http, p.url) for p in endpoints},
+        processors={
+            p.name: ProcessorClient(
+                http, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
+            )
+            for p in endpoints
+        },
         board=processor_board(settings),
         vault=vault,
     )
@@ -115,11 +124,16 @@ def build_worker(
         http=http,
         timeout=settings.webhook_timeout_seconds,
     )
+    reconcile = ReconcileActivities(
+        processors={p.name: p.url for p in endpoints},
+        http=http,
+        store=FindingStore(settings.run_dir / "reconciliation.db"),
+    )
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[PaymentWorkflow],
-        activities=[*activities.all(), notify.notify],
+        workflows=[PaymentWorkflow, ReconciliationWorkflow],
+        activities=[*activities.all(), notify.notify, reconcile.reconcile],
         workflow_runner=runner or sandboxed_runner(),
         **worker_tuning(settings),
     )
@@ -135,6 +149,9 @@ async def run(settings: Settings) -> None:
     async with processor_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:
+            await ensure_schedule(client, settings)
+            if settings.unsafe_random_idempotency_keys:
+                log.warning("UNSAFE: random idempotency keys per attempt (chaos harness only)")
             log.info("worker ready task_queue=%s pid=%d", settings.task_queue, os.getpid())
             sys.stdout.flush()
             await stop.wait()

@@ -11,6 +11,8 @@ PAYMENT_MERCHANT = SearchAttributeKey.for_keyword("PaymentMerchant")
 PAYMENT_CURRENCY = SearchAttributeKey.for_keyword("PaymentCurrency")
 PAYMENT_AMOUNT = SearchAttributeKey.for_int("PaymentAmount")
 PAYMENT_FAILURE_CODE = SearchAttributeKey.for_keyword("PaymentFailureCode")
+# On reconciliation runs, not payments: "clean" or the kinds of findings, e.g. "mismatch,stuck".
+PAYMENT_ATTENTION = SearchAttributeKey.for_keyword("PaymentAttention")
 
 ALL_KEYS = (
     PAYMENT_STATUS,
@@ -18,6 +20,7 @@ ALL_KEYS = (
     PAYMENT_CURRENCY,
     PAYMENT_AMOUNT,
     PAYMENT_FAILURE_CODE,
+    PAYMENT_ATTENTION,
 )
 
 _CLI_TYPE = {"KEYWORD": "Keyword", "INT": "Int"}

@@ -1,0 +1,133 @@
+"""The reconciliation activity: read payments from Temporal and effects from each ledger, compare.
+
+It reads only: payment views (workflow result when closed, the ``view`` query when open) and the
+processors' admin reports. Findings go to the run folder's SQLite file for operators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from temporalio import activity
+from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
+
+from payments import search_attributes as sa
+from payments.findings import FindingStore
+from payments.models import PaymentView
+from payments.reconcile import (
+    Finding,
+    FindingKind,
+    ReconcileInput,
+    ReconcileReport,
+    compare_payment,
+    ledger_findings,
+    stuck,
+)
+
+Effects = dict[str, list[dict[str, Any]]]
+_QUERY_TIMEOUT = timedelta(seconds=5)
+
+
+def visibility_query(req: ReconcileInput, now: datetime) -> str:
+    """Payments started within the look-back window (and on the task queue, if given)."""
+    since = (now - timedelta(seconds=req.lookback_seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    query = f"WorkflowType = 'PaymentWorkflow' AND StartTime > '{since}'"
+    if req.task_queue:
+        query += f" AND TaskQueue = '{req.task_queue}'"
+    return query
+
+
+async def read_view(client: Client, wf: WorkflowExecution) -> PaymentView:
+    """The result of a completed payment (no replay needed), else the ``view`` query."""
+    handle = client.get_workflow_handle(wf.id, run_id=wf.run_id, result_type=PaymentView)
+    if wf.status == WorkflowExecutionStatus.COMPLETED:
+        result: PaymentView = await handle.result()
+        return result
+    view: PaymentView = await handle.query(
+        "view", result_type=PaymentView, rpc_timeout=_QUERY_TIMEOUT
+    )
+    return view
+
+
+class ReconcileActivities:
+    """Reads every processor's ledger over HTTP and Temporal visibility; writes findings."""
+
+    def __init__(
+        self, *, processors: Mapping[str, str], http: httpx.AsyncClient, store: FindingStore
+    ) -> None:
+        """``processors`` maps processor name to its base URL."""
+        self._processors = dict(processors)
+        self._http = http
+        self._store = store
+
+    async def _get(self, url: str) -> Any:
+        resp = await self._http.get(url, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+
+    async def _ledgers(self) -> tuple[dict[str, Effects], list[Finding]]:
+        """Each processor's effects by payment id, and its invariant findings."""
+        by_processor: dict[str, Effects] = {}
+        findings: list[Finding] = []
+        for name, url in self._processors.items():
+            effects: Effects = defaultdict(list)
+            for e in (await self._get(f"{url}/v1/admin/effects"))["effects"]:
+                effects[e["payment_id"] or ""].append(e)
+            by_processor[name] = effects
+            findings += ledger_findings(name, await self._get(f"{url}/v1/admin/ledger/check"))
+        return by_processor, findings
+
+    async def _check(
+        self, wf: WorkflowExecution, req: ReconcileInput, ledgers: dict[str, Effects], now: datetime
+    ) -> list[Finding]:
+        attrs = wf.typed_search_attributes
+        merchant, status = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS) or "?"
+        if wf.status == WorkflowExecutionStatus.RUNNING:
+            late = stuck(wf.id, merchant, status, wf.start_time, now, req.stuck_after_seconds)
+            if late is not None:
+                return [late]
+        try:
+            view = await read_view(activity.client(), wf)
+        except Exception as exc:  # any failure to read is itself a finding
+            detail = f"view unreadable: {type(exc).__name__}"
+            kind = FindingKind.UNREADABLE
+            return [Finding(kind=kind, payment_id=wf.id, merchant_id=merchant, detail=detail)]
+        last = view.transitions[-1].at if view.transitions else view.created_at
+        if view.status.value in ("pending", "outcome_unknown") or (
+            now - last < timedelta(seconds=req.settle_seconds)
+        ):
+            return []  # still moving: the ledger may legitimately be ahead of the payment
+        return compare_payment(view, {n: e.get(wf.id, []) for n, e in ledgers.items()})
+
+    @activity.defn(name="reconcile")
+    async def reconcile(self, req: ReconcileInput) -> ReconcileReport:
+        """Compare every payment in scope with every ledger; store and return the findings."""
+        now = datetime.now(UTC)
+        ledgers, findings = await self._ledgers()
+        payments = [wf async for wf in activity.client().list_workflows(visibility_query(req, now))]
+        limit = asyncio.Semaphore(10)
+
+        async def one(wf: WorkflowExecution) -> list[Finding]:
+            async with limit:
+                activity.heartbeat(wf.id)
+                return await self._check(wf, req, ledgers, now)
+
+        for found in await asyncio.gather(*(one(wf) for wf in payments)):
+            findings += found
+        info = activity.info()
+        report = ReconcileReport(
+            run_id=f"{info.workflow_id}/{info.workflow_run_id}",
+            at=now,
+            payments_checked=len(payments),
+            findings=findings,
+        )
+        await asyncio.to_thread(self._store.save, report)
+        activity.logger.info(
+            "reconciliation checked %d payments: %s", len(payments), report.attention
+        )
+        return report
