@@ -110,12 +110,7 @@ def build_worker(
     vault = CardVault(settings.resolved_vault_db(), at_rest)
     endpoints = settings.resolved_processors()
     activities = PaymentActivities(
-        processors={
-            p.name: ProcessorClient(
-                http, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
-            )
-            for p in endpoints
-        },
+        processors={p.name: ProcessorClient(http, p.url) for p in endpoints},
         board=processor_board(settings),
         vault=vault,
     )
@@ -150,8 +145,6 @@ async def run(settings: Settings) -> None:
         worker = build_worker(client, settings, http)
         async with worker:
             await ensure_schedule(client, settings)
-            if settings.unsafe_random_idempotency_keys:
-                log.warning("UNSAFE: random idempotency keys per attempt (chaos harness only)")
             log.info("worker ready task_queue=%s pid=%d", settings.task_queue, os.getpid())
             sys.stdout.flush()
             await stop.wait()
