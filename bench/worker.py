@@ -4,6 +4,7 @@
     BENCH_LOCAL_STEPS  "policy" (default: the table as committed), or a comma list of the steps
                        that run as local activities (others normal), e.g. "" or "balance,authorize"
     BENCH_UNSANDBOXED  "1" runs workflows without the sandbox (to measure what it costs)
+    BENCH_PROFILE      a file to write cProfile statistics to when the worker stops
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from bench.baseline import BaselineActivities, BaselineWorkflow
 from payments.settings import Settings
 from payments.temporal_client import connect
-from worker import build_worker, processor_http, sandboxed_runner, worker_tuning
+from worker import (
+    build_worker,
+    keep_bytecode,
+    processor_http,
+    sandboxed_runner,
+    worker_tuning,
+)
 from workflows import policies
 
 READY = "worker ready"
@@ -45,6 +52,7 @@ def apply_local_steps(spec: str) -> None:
 
 async def run() -> None:
     """Poll both task queues until SIGTERM."""
+    keep_bytecode()
     apply_local_steps(os.environ.get("BENCH_LOCAL_STEPS", "policy"))
     settings = Settings()
     unsandboxed = os.environ.get("BENCH_UNSANDBOXED") == "1"
@@ -69,8 +77,21 @@ async def run() -> None:
             await stop.wait()
 
 
+def _main() -> None:
+    """Run, under cProfile when ``BENCH_PROFILE`` names a stats file (to find worker hot spots)."""
+    target = os.environ.get("BENCH_PROFILE")
+    if not target:
+        asyncio.run(run())
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.runcall(asyncio.run, run())
+    profiler.dump_stats(target)
+
+
 if __name__ == "__main__":
-    asyncio.run(run())
+    _main()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
