@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from cli import api_mode, ops
+from cli import api_mode, operator, ops
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from payments.cards import RawCard, reject_card_like
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list payments")
     ls.add_argument("--status", choices=[s.value for s in PaymentStatus])
     ls.add_argument("--limit", type=int, default=20)
+    operator.add_commands(sub)
     return p
 
 
@@ -135,7 +136,9 @@ async def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     try:
-        if args.api:
+        if args.command in operator.COMMANDS:
+            lines = await operator.run(args, settings)
+        elif args.api:
             lines = await api_mode.run(args, settings.run_dir)
         else:
             command = _pay if args.command == "pay" else _other
