@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import (
     PollerBehavior,
     PollerBehaviorAutoscaling,
@@ -25,6 +26,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
+from payments import metrics
 from payments.findings import FindingStore
 from payments.keyring import KeyringError, load_keyring
 from payments.logging_setup import configure as configure_logging
@@ -87,9 +89,10 @@ def processor_board(settings: Settings) -> ProcessorBoard:
     def publish(states: dict[str, str]) -> None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
         state_file.write_text(json.dumps({"pid": os.getpid(), "breakers": states}) + "\n")
+        metrics.set_breakers(states)
         log.warning("circuit breakers now %s", states)
 
-    return ProcessorBoard(
+    board = ProcessorBoard(
         {p.name: p.priority for p in settings.resolved_processors()},
         threshold=settings.breaker_threshold,
         reset_seconds=settings.breaker_reset_seconds,
@@ -97,6 +100,8 @@ def processor_board(settings: Settings) -> ProcessorBoard:
         burst=settings.processor_burst,
         on_change=publish,
     )
+    metrics.set_breakers(board.states())
+    return board
 
 
 def build_worker(
@@ -139,13 +144,22 @@ def build_worker(
     )
 
 
+def sdk_runtime(settings: Settings) -> Runtime | None:
+    """A runtime exporting the SDK's own metrics to Prometheus, if a port is configured."""
+    if settings.sdk_metrics_port is None:
+        return None
+    prometheus = PrometheusConfig(bind_address=f"127.0.0.1:{settings.sdk_metrics_port}")
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+
+
 async def run(settings: Settings) -> None:
     """Poll until SIGTERM or SIGINT, then let in-flight activities finish and exit."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    client = await connect(settings)
+    client = await connect(settings, runtime=sdk_runtime(settings))
+    metrics.serve(settings.metrics_port)
     async with processor_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:

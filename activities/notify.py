@@ -9,6 +9,7 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from payments import metrics
 from payments.errors import ErrorType
 from payments.merchants import MerchantDirectory
 from payments.models import Frozen
@@ -50,11 +51,13 @@ class NotifyActivities:
                 hook.url, content=body, headers=headers, timeout=self._timeout
             )
         except httpx.HTTPError as exc:
+            metrics.WEBHOOK_FAILURES.labels(reason="unreachable").inc()
             raise ApplicationError(
                 f"webhook endpoint unreachable: {type(exc).__name__}",
                 type=ErrorType.WEBHOOK_UNDELIVERED,
             ) from None
         if not resp.is_success:
+            metrics.WEBHOOK_FAILURES.labels(reason=f"http_{resp.status_code // 100}xx").inc()
             raise ApplicationError(
                 f"webhook endpoint answered HTTP {resp.status_code}",
                 type=ErrorType.WEBHOOK_UNDELIVERED,

@@ -7,12 +7,14 @@ answer is found instead of being guessed at.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from payments import metrics
 from payments.activity_io import (
     AuthorizeInput,
     AuthorizeResult,
@@ -45,6 +47,21 @@ def to_application_error(failure: ProcessorFailure) -> ApplicationError:
         type=failure.error_type.value,
         non_retryable=not failure.error_type.retryable,
     )
+
+
+def _observe(processor: str, started: float, failure: ProcessorFailure | None) -> None:
+    """Latency per step and processor; authorization outcomes and decline codes."""
+    step = activity.info().activity_type
+    outcome = "ok" if failure is None else "error" if failure.error_type.retryable else "declined"
+    metrics.STEP_SECONDS.labels(step=step, processor=processor, outcome=outcome).observe(
+        time.monotonic() - started
+    )
+    if step == "authorize":
+        approved = "approved" if outcome == "ok" else outcome
+        metrics.AUTHORIZATIONS.labels(processor=processor, outcome=approved).inc()
+    if failure is not None and outcome == "declined":
+        code = failure.decline_code or failure.code
+        metrics.DECLINES.labels(processor=processor, code=code).inc()
 
 
 class PaymentActivities:
@@ -87,13 +104,16 @@ class PaymentActivities:
             )  # fmt: skip
         await self._board.buckets[name].acquire()
         breaker.before_call()
+        started = time.monotonic()
         try:
             result = await call(self._processors[name])
         except ProcessorFailure as failure:
             self._board.record(name, healthy=not failure.error_type.retryable)
+            _observe(name, started, failure)
             activity.logger.info("%s refused: %s (%s)", name, failure.code, failure.error_type)
             raise to_application_error(failure) from None
         self._board.record(name, healthy=True)
+        _observe(name, started, None)
         return result
 
     async def _replayed(self, name: str, key: str) -> JSON | None:
@@ -146,6 +166,7 @@ class PaymentActivities:
         """What became of an authorization request: approved, declined, or never received."""
         stored = await self._call(req.processor, lambda p: p.inquire(req.idempotency_key))
         if not stored:
+            metrics.UNKNOWN_OUTCOMES.labels(processor=req.processor).inc()
             return Inquiry(found=False)
         body = stored["body"]
         if stored["status_code"] < 300:
@@ -163,6 +184,7 @@ class PaymentActivities:
         data = await self._replayed(req.processor, req.idempotency_key) or await self._call(
             req.processor, lambda p: p.capture(req.idempotency_key, req.authorization_id, body)
         )
+        metrics.CAPTURED.labels(processor=req.processor).inc(data["amount"])
         return CaptureResult(capture_id=data["id"], amount=data["amount"])
 
     @activity.defn(name="void")
@@ -186,6 +208,7 @@ class PaymentActivities:
         data = await self._replayed(req.processor, req.idempotency_key) or await self._call(
             req.processor, lambda p: p.refund(req.idempotency_key, body)
         )
+        metrics.REFUNDED.labels(processor=req.processor).inc(data["amount"])
         return RefundResult(processor_refund_id=data["id"], amount=data["amount"])
 
     def all(self) -> list[Any]:

@@ -16,6 +16,7 @@ import httpx
 from temporalio import activity
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
+from payments import metrics
 from payments import search_attributes as sa
 from payments.findings import FindingStore
 from payments.models import PaymentView
@@ -52,6 +53,20 @@ async def read_view(client: Client, wf: WorkflowExecution) -> PaymentView:
         "view", result_type=PaymentView, rpc_timeout=_QUERY_TIMEOUT
     )
     return view
+
+
+def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None:
+    """Payments by status and currency, and findings by kind, as Prometheus gauges."""
+    metrics.set_payments(
+        (
+            wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "unknown",
+            wf.typed_search_attributes.get(sa.PAYMENT_CURRENCY) or "unknown",
+        )
+        for wf in payments
+    )
+    codes = (wf.typed_search_attributes.get(sa.PAYMENT_FAILURE_CODE) for wf in payments)
+    metrics.set_failures(c for c in codes if c)
+    metrics.set_findings((f.kind.value for f in report.findings), (k.value for k in FindingKind))
 
 
 class ReconcileActivities:
@@ -127,6 +142,7 @@ class ReconcileActivities:
             findings=findings,
         )
         await asyncio.to_thread(self._store.save, report)
+        _publish(payments, report)
         activity.logger.info(
             "reconciliation checked %d payments: %s", len(payments), report.attention
         )

@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyStore
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
+from payments.http_metrics import instrument
 from payments.keyring import load_keyring, write_private
 from payments.merchants import MerchantDirectory
 from payments.temporal_client import connect
@@ -83,4 +84,5 @@ def create_app(settings: ApiSettings) -> FastAPI:
     errors.install(app)
     for module in (health, payments, payment_actions, webhooks):
         app.include_router(module.router)
+    instrument(app, "api")
     return app

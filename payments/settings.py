@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     """A payment pending or unknown for longer is flagged ``stuck``."""
     reconcile_settle_seconds: int = Field(default=60, ge=0)
     """Payments that changed more recently are not compared yet (the ledger may be ahead)."""
+    metrics_port: int | None = None
+    """Worker business metrics on ``http://127.0.0.1:<port>/metrics``; unset: not served."""
+    sdk_metrics_port: int | None = None
+    """Temporal SDK metrics (the SDK's own Prometheus exporter); unset: not served."""
 
     run_dir: Path = Path(".run")
     codec_key_file: Path | None = None

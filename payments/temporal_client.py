@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from temporalio.client import Client, TLSConfig
+from temporalio.runtime import Runtime
 
 from payments.converter import build_data_converter
 from payments.keyring import load_keyring
@@ -29,10 +30,13 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
+async def connect(
+    settings: Settings, *, lazy: bool = False, runtime: Runtime | None = None
+) -> Client:
     """A client with the project's data converter (encryption included).
 
     With ``lazy`` it connects on first use, so a server can start while Temporal is down.
+    ``runtime`` carries telemetry (the worker's SDK metrics); None uses the default runtime.
 
     Raises:
         payments.keyring.KeyringError: If the payload keyring is missing or malformed.
@@ -46,4 +50,5 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         tls=tls_config(settings),
         api_key=api_key,
         lazy=lazy,
+        runtime=runtime,
     )

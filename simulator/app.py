@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from payments.http_metrics import instrument
 from simulator import admin, routes
 from simulator.db import Database
 from simulator.errors import ErrorCode, ErrorType, SimError
@@ -37,6 +38,7 @@ def create_app(db_path: Path, *, seed: int | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_exception_handler(Exception, _unexpected)
+    instrument(app, "simulator")
     return app
 
 
