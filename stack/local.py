@@ -35,6 +35,8 @@ class StackConfig:
     worker_count: int = 1
     codec_port: int = DEFAULT_PORT
     api_port: int = 8000
+    metrics_port: int = 9464
+    """Worker i serves business metrics on ``metrics_port + 2(i-1)``, SDK metrics on the next."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
@@ -50,6 +52,7 @@ class StackConfig:
             worker_count=int(env.get("WORKER_COUNT", "1")),
             codec_port=int(env.get("CODEC_PORT", str(DEFAULT_PORT))),
             api_port=int(env.get("API_PORT", "8000")),
+            metrics_port=int(env.get("METRICS_PORT", "9464")),
         )
 
     @property
@@ -121,12 +124,29 @@ def components(cfg: StackConfig) -> list[Component]:
         run_dir=cfg.run_dir,
         secondary_port=cfg.secondary_port,
     )
-    workers = [
-        Component(f"worker-{i}", worker_command(), child_env(settings), _worker_healthy)
-        for i in range(1, cfg.worker_count + 1)
-    ]
+    workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
     api = Component(**api_spec(cfg.api_port, settings))
     return [codec, temporal, simulator, secondary, *workers, api]
+
+
+def worker_metrics_ports(cfg: StackConfig, index: int) -> tuple[int, int]:
+    """Business and SDK metrics ports of worker ``index`` (from 1)."""
+    base = cfg.metrics_port + 2 * (index - 1)
+    return base, base + 1
+
+
+def worker_component(cfg: StackConfig, settings: dict[str, str], index: int) -> Component:
+    """One worker, with its own metrics ports so several can run side by side."""
+    business, sdk = worker_metrics_ports(cfg, index)
+    ports = {"PAYMENTS_METRICS_PORT": str(business), "PAYMENTS_SDK_METRICS_PORT": str(sdk)}
+    return Component(
+        name=f"worker-{index}",
+        argv=worker_command(),
+        env=child_env({**settings, **ports}),
+        healthy=_worker_healthy,
+        ports={"METRICS_PORT": business, "METRICS_PORT+1": sdk},
+        url=f"metrics http://127.0.0.1:{business}/metrics, SDK http://127.0.0.1:{sdk}/metrics",
+    )
 
 
 def secondary_component(cfg: StackConfig) -> Component:

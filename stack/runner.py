@@ -9,7 +9,7 @@ from payments.keyring import ensure_keyring
 from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
-from stack.local import Component, StackConfig, components
+from stack.local import Component, StackConfig, components, worker_metrics_ports
 from stack.pidfile import PidRecord, is_ours
 from stack.procs import ManagedProcess, NotReady, free_port, log_tail, port_free
 
@@ -41,8 +41,18 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     print(f"Simulator      http://127.0.0.1:{cfg.simulator_port} (primary)")
     print(f"Simulator      http://127.0.0.1:{cfg.secondary_port} (secondary)")
     print(f"Logs           {cfg.logs}")
+    _print_metrics(cfg)
     _print_codec(cfg)
     print_api(cfg.api_port, cfg.run_dir, keys)
+
+
+def _print_metrics(cfg: StackConfig) -> None:
+    for i in range(1, cfg.worker_count + 1):
+        business, sdk = worker_metrics_ports(cfg, i)
+        print(f"Metrics        worker-{i} http://127.0.0.1:{business}/metrics (business), "
+              f"http://127.0.0.1:{sdk}/metrics (Temporal SDK)")  # fmt: skip
+    sims = f"http://127.0.0.1:{cfg.simulator_port}/metrics, :{cfg.secondary_port}/metrics"
+    print(f"Metrics        API http://127.0.0.1:{cfg.api_port}/metrics, simulators {sims}")
 
 
 def _print_codec(cfg: StackConfig) -> None:
