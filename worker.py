@@ -26,7 +26,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
-from payments import metrics
+from payments import metrics, tracing
 from payments.findings import FindingStore
 from payments.keyring import KeyringError, load_keyring
 from payments.logging_setup import configure as configure_logging
@@ -187,6 +187,7 @@ def main() -> int:
     keep_bytecode()
     configure_logging("worker")
     settings = Settings()
+    tracing.setup("payments-worker", settings)
     try:
         asyncio.run(run(settings))
     except KeyringError as exc:

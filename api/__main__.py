@@ -9,6 +9,7 @@ import uvicorn
 
 from api.main import create_app
 from api.settings import ApiSettings
+from payments import tracing
 from payments.logging_setup import configure as configure_logging
 
 
@@ -16,6 +17,7 @@ def main() -> int:
     """Build the settings once, then serve until SIGTERM or SIGINT."""
     configure_logging("api")
     settings = ApiSettings()
+    tracing.setup("payments-api", settings)
     app = create_app(settings)
     # Access logs show method, path and status only: no body, no headers, no API key.
     uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_config=None)

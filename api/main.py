@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyStore
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
+from payments import tracing
 from payments.http_metrics import instrument
 from payments.keyring import load_keyring, write_private
 from payments.merchants import MerchantDirectory
@@ -85,4 +86,5 @@ def create_app(settings: ApiSettings) -> FastAPI:
     for module in (health, payments, payment_actions, webhooks):
         app.include_router(module.router)
     instrument(app, "api")
+    tracing.instrument_app(app, settings)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     """Worker business metrics on ``http://127.0.0.1:<port>/metrics``; unset: not served."""
     sdk_metrics_port: int | None = None
     """Temporal SDK metrics (the SDK's own Prometheus exporter); unset: not served."""
+    otel_traces: Literal["off", "console", "otlp"] = "off"
+    """OpenTelemetry spans: off, printed to the console, or sent to ``otel_endpoint``."""
+    otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    """OTLP over HTTP, used when ``otel_traces`` is ``otlp``."""
 
     run_dir: Path = Path(".run")
     codec_key_file: Path | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio.client import Client, TLSConfig
 from temporalio.runtime import Runtime
 
+from payments import tracing
 from payments.converter import build_data_converter
 from payments.keyring import load_keyring
 from payments.settings import Settings
@@ -51,4 +52,5 @@ async def connect(
         api_key=api_key,
         lazy=lazy,
         runtime=runtime,
+        interceptors=tracing.interceptors(settings),
     )

@@ -6,7 +6,9 @@ import sys
 
 import uvicorn
 
+from payments import tracing
 from payments.logging_setup import configure as configure_logging
+from payments.settings import Settings
 from simulator.app import create_app
 from simulator.settings import SimulatorSettings
 
@@ -30,6 +32,9 @@ def main(argv: list[str]) -> int:
     settings.db.parent.mkdir(parents=True, exist_ok=True)
     configure_logging("simulator", stream=sys.stderr)
     app = create_app(settings.db, seed=settings.seed)
+    traced = Settings()  # only its PAYMENTS_OTEL_* fields matter here
+    tracing.setup("card-processor-simulator", traced)
+    tracing.instrument_app(app, traced)
     # access_log off: request lines are not needed and nothing about requests gets logged.
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1, access_log=False,
                 log_config=None)  # fmt: skip
