@@ -1,0 +1,80 @@
+"""Deliberately changed copies of ``PaymentWorkflow`` that the replay gate must judge.
+
+``AuthorizeFirst`` is the kind of innocent-looking refactor that breaks every running payment:
+it places the hold before the balance check. ``PatchedAuthorizeFirst`` makes the same change
+behind ``workflow.patched``, the safe way, and replays cleanly. Both register under the real
+workflow name, so the corpus replays against them.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from payments.models import PaymentRequest, PaymentView
+    from payments.status import PaymentEvent
+    from workflows import steps
+    from workflows.authorization import Authorizer, Kind, Outcome
+    from workflows.payment import PaymentWorkflow
+
+PATCH_ID = "authorize-before-balance"
+
+
+class _AuthorizeFirst(Authorizer):
+    async def _on(self, name: str) -> Outcome:
+        outcome = await self._attempts(name)
+        if outcome.kind is Kind.AUTHORIZED:
+            await steps.check_balance(self._s, name)
+        return outcome
+
+
+class _PatchedAuthorizeFirst(_AuthorizeFirst):
+    async def _on(self, name: str) -> Outcome:
+        if workflow.patched(PATCH_ID):
+            return await super()._on(name)
+        return await Authorizer._on(self, name)  # histories recorded before the change
+
+
+class _Swapped(PaymentWorkflow):
+    """``PaymentWorkflow`` with another ``Authorizer``; the rest of ``_authorize`` is unchanged."""
+
+    authorizer: type[Authorizer] = Authorizer
+
+    async def _authorize(self) -> bool:
+        outcome = await self.authorizer(self._s, self._transition).run()
+        if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
+            self._fail(outcome.event, outcome.code, outcome.detail)
+            return False
+        auth = outcome.auth
+        self._s.processor = outcome.processor
+        self._s.authorization_id = auth.authorization_id
+        self._s.amount_authorized = auth.amount
+        self._transition(
+            PaymentEvent.AUTHORIZED,
+            f"authorization {auth.authorization_id} on {outcome.processor}",
+        )
+        return True
+
+
+@workflow.defn(name="PaymentWorkflow")
+class AuthorizeFirst(_Swapped):
+    """Authorizes, then checks the balance: replay must reject it."""
+
+    authorizer = _AuthorizeFirst
+
+    @workflow.run
+    async def run(self, request: PaymentRequest) -> PaymentView:
+        """Unchanged."""
+        return await super().run(request)
+
+
+@workflow.defn(name="PaymentWorkflow")
+class PatchedAuthorizeFirst(_Swapped):
+    """The same change behind a patch: replay must accept it."""
+
+    authorizer = _PatchedAuthorizeFirst
+
+    @workflow.run
+    async def run(self, request: PaymentRequest) -> PaymentView:
+        """Unchanged."""
+        return await super().run(request)
