@@ -16,6 +16,7 @@ from api.schemas import ApiStatus, CreatePayment
 from api.views import Language, payment_out, refund_out
 from cli import ops
 from payments import search_attributes as sa
+from payments import tracing
 from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, validate_card
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
@@ -96,6 +97,7 @@ async def create(
     lang: Language,
 ) -> Answer:
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
+    tracing.tag_payment(payment_id)
     s = state.settings
     facts = await card_facts(state, card)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
@@ -156,6 +158,7 @@ def answer_for(view: PaymentView, lang: Language) -> Answer:
 
 async def view(state: AppState, merchant: str, payment_id: str) -> PaymentView:
     """The merchant's payment; another merchant's answers 404 exactly like an unknown id."""
+    tracing.tag_payment(payment_id)
     if not temporal.PAYMENT_ID.match(payment_id):
         raise NotFound("no such payment")
     found = await temporal.call(
@@ -168,6 +171,7 @@ async def view(state: AppState, merchant: str, payment_id: str) -> PaymentView:
 
 async def require_owned(state: AppState, merchant: str, payment_id: str) -> str:
     """404 unless ``payment_id`` is one of this merchant's payments; returns its currency."""
+    tracing.tag_payment(payment_id)
     if not temporal.PAYMENT_ID.match(payment_id):
         raise NotFound("no such payment")
     handle = state.client.get_workflow_handle(payment_id)

@@ -36,6 +36,11 @@ class PaymentIdProcessor(SpanProcessor):
             span.set_attribute(PAYMENT_ID, payment_id)
 
 
+def tag_payment(payment_id: str) -> None:
+    """Put ``payment.id`` on the current span (an API request's); a no-op when tracing is off."""
+    trace.get_current_span().set_attribute(PAYMENT_ID, payment_id)
+
+
 def enabled(settings: Settings) -> bool:
     """Whether this process should trace at all."""
     return settings.otel_traces != "off"

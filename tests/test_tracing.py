@@ -61,6 +61,7 @@ async def test_one_trace_from_api_to_processor(settings: Settings) -> None:
 
     spans = exporter.get_finished_spans()
     server = next(s for s in spans if s.name == "POST /v1/payments" and s.parent is None)
+    assert (server.attributes or {}).get(tracing.PAYMENT_ID) == payment_id
     same = [s for s in spans if s.context.trace_id == server.context.trace_id]
     names = {s.name for s in same}
     assert "StartUpdateWithStartWorkflow:PaymentWorkflow" in names
