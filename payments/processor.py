@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import httpx
@@ -59,15 +60,26 @@ def classify(response: httpx.Response) -> ProcessorFailure:
 class ProcessorClient:
     """One processor endpoint. Reuses one ``httpx.AsyncClient`` (and its connections)."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
-        """Call the processor at ``base_url`` through the shared, pooled ``http`` client."""
+    def __init__(
+        self, http: httpx.AsyncClient, base_url: str, *, unsafe_random_keys: bool = False
+    ) -> None:
+        """Call the processor at ``base_url`` through the shared, pooled ``http`` client.
+
+        ``unsafe_random_keys`` is the chaos harness's test-only switch
+        (``Settings.unsafe_random_idempotency_keys``): it breaks exactly-once on purpose.
+        """
         self._http = http
         self._base = base_url.rstrip("/")
+        self._unsafe_random_keys = unsafe_random_keys
+
+    def _sent_key(self, key: str) -> str:
+        """``key``, or with the unsafe switch a fresh one per attempt (retries then repeat)."""
+        return f"{key}:unsafe-{secrets.token_hex(6)}" if self._unsafe_random_keys else key
 
     async def _call(
         self, method: str, path: str, *, key: str | None = None, body: JSON | None = None
     ) -> JSON:
-        headers = {"Idempotency-Key": key} if key else {}
+        headers = {"Idempotency-Key": self._sent_key(key)} if key else {}
         try:
             response = await self._http.request(
                 method, self._base + path, json=body, headers=headers
@@ -127,7 +139,8 @@ class ProcessorClient:
                 or any failure to reach the processor.
         """
         try:
-            return await self._call("GET", f"/v1/requests/{key}")
+            # With the unsafe switch the inquiry names a key never sent, so it finds nothing.
+            return await self._call("GET", f"/v1/requests/{self._sent_key(key)}")
         except ProcessorFailure as failure:
             if failure.code == "request_not_found":
                 return {}

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     processor_burst: float = Field(default=100.0, ge=1)
     unknown_outcome_alert_seconds: int = Field(default=300, gt=0)
     """How long an unresolved outcome may last before the payment shows ``outcome_unknown``."""
+    unsafe_random_idempotency_keys: bool = False
+    """DANGER, TEST ONLY: send a fresh random Idempotency-Key on every processor HTTP attempt.
+
+    This breaks exactly-once on purpose. It exists only so the chaos harness
+    (``make chaos-unsafe``) can prove that it detects duplicate effects; never set it anywhere
+    else. Workers log a warning at start while it is on.
+    """
     reconcile_interval_seconds: int = Field(default=300, ge=0)
     """How often the reconciliation schedule runs; 0 leaves the schedule alone."""
     stuck_after_seconds: int = Field(default=900, gt=0)
