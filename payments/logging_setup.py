@@ -101,6 +101,8 @@ def configure(process: str, *, level: int = logging.INFO, stream: TextIO | None 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs every request line at INFO, with processor paths and webhook URLs in them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # uvicorn installs its own handlers when given a log config; ours must see its records.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
