@@ -28,6 +28,8 @@ class StackSpec:
     pragmas: tuple[str, ...]
     workers: int = 1
     worker_env: Mapping[str, str] = field(default_factory=dict)
+    worker_argv: tuple[str, ...] = ()
+    """Empty: ``python -m bench.worker``; the chaos harness runs the product's ``worker.py``."""
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -88,7 +90,7 @@ class BenchStack:
         server.wait_ready(lambda: temporal_healthy(self.temporal_address), timeout=60)
         sim.wait_ready(lambda: http_ok(f"{self.simulator_url}/healthz"), timeout=30)
         env = child_env({**self.settings_env(), **self.spec.worker_env})
-        argv = [sys.executable, "-m", "bench.worker"]
+        argv = list(self.spec.worker_argv) or [sys.executable, "-m", "bench.worker"]
         for i in range(self.spec.workers):
             self._proc("worker", f"worker-{i + 1}", argv, env)
         for w in self.procs["worker"]:
