@@ -1,0 +1,1 @@
+"""Chaos harness: the real stack under worker and server kills and processor faults."""

@@ -1,0 +1,131 @@
+"""The chaos: worker SIGKILLs, dev-server SIGKILLs, processor fault windows, all seeded."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from chaos.stack import ChaosStack
+from stack.simadmin import SimulatorAdmin
+
+HANG_SECONDS = 6.0  # longer than the workers' processor timeout, so the answer is lost
+
+FAULTS: dict[str, dict[str, Any]] = {
+    "5xx_burst": {"error_rate": 0.5},
+    "latency": {"latency_ms": 1500},
+    "effect_then_timeout": {
+        "effect_then_timeout_rate": 0.5,
+        "hang_seconds": HANG_SECONDS,
+        "operations": ["authorize", "capture", "void", "refund"],
+    },
+    "outage": {"outage": True},
+}
+FIRST_FAULT = "effect_then_timeout"
+
+
+@dataclass
+class Tally:
+    """What the chaos actually did."""
+
+    kill_events: int = 0
+    workers_killed: int = 0
+    server_restarts: int = 0
+    unexpected_worker_exits: int = 0
+    worker_ready_seconds: list[float] = field(default_factory=list)
+    server_down_seconds: list[float] = field(default_factory=list)
+    """From each SIGKILL until the restarted server served the namespace again."""
+    fault_windows: Counter[str] = field(default_factory=Counter)
+    fault_seconds: float = 0.0
+
+
+class Monkey:
+    """Kills and restarts workers and the dev server at seeded random intervals."""
+
+    def __init__(
+        self, stack: ChaosStack, seed: int, *, kills: int, restarts: int, gap: tuple[float, float]
+    ) -> None:
+        """``kills`` worker-kill events and ``restarts`` server restarts, ``gap`` seconds apart."""
+        self.stack = stack
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible chaos, not security
+        self.events = ["worker"] * kills + ["server"] * restarts
+        self.rng.shuffle(self.events)
+        self.gap = gap
+        self.tally = Tally()
+
+    async def run(self) -> Tally:
+        """Play every event; restart anything that died on its own before each one."""
+        for event in self.events:
+            await asyncio.sleep(self.rng.uniform(*self.gap))
+            await self.heal()
+            if event == "worker":
+                await self._kill_workers()
+            else:
+                await self._restart_server()
+        await self.heal()
+        return self.tally
+
+    async def heal(self) -> None:
+        """Start workers that exited without our kill (counted: they should not exist)."""
+        for i in self.stack.dead_workers():
+            self.tally.unexpected_worker_exits += 1
+            self.tally.worker_ready_seconds.append(await self.stack.start_worker(i))
+
+    async def _kill_workers(self) -> None:
+        # Now and then every worker at once, so in-flight tasks have nowhere to go.
+        count = len(self.stack.workers)
+        victims = list(range(count)) if self.rng.random() < 0.2 else [self.rng.randrange(count)]
+        for i in victims:
+            self.stack.kill_worker(i)
+        self.tally.kill_events += 1
+        self.tally.workers_killed += len(victims)
+        await asyncio.sleep(self.rng.uniform(0.2, 2.0))
+        for i in victims:
+            self.tally.worker_ready_seconds.append(await self.stack.start_worker(i))
+
+    async def _restart_server(self) -> None:
+        down = self.rng.uniform(0.5, 3.0)
+        ready = await self.stack.restart_server(down)
+        self.tally.server_restarts += 1
+        self.tally.server_down_seconds.append(down + ready)
+
+
+class FaultCycler:
+    """Switches the primary's faults on and off: every kind once per shuffled round."""
+
+    def __init__(self, admin: SimulatorAdmin, seed: int, tally: Tally) -> None:
+        """Faults go to ``admin``'s simulator; windows are counted in ``tally``."""
+        self.admin = admin
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible chaos, not security
+        self.tally = tally
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Alternate fault windows (4-10 s) and quiet spells (3-8 s) until ``stop``."""
+        # Lost answers first: they are what turns a missing idempotency key into a duplicate,
+        # so even a short run exercises the window the unsafe switch must be caught in.
+        cycle = [k for k in FAULTS if k != FIRST_FAULT]
+        self.rng.shuffle(cycle)
+        cycle.append(FIRST_FAULT)
+        try:
+            while not stop.is_set():
+                if not cycle:
+                    cycle = list(FAULTS)
+                    self.rng.shuffle(cycle)
+                kind = cycle.pop()
+                await asyncio.to_thread(self.admin.faults, **FAULTS[kind])
+                self.tally.fault_windows[kind] += 1
+                window = self.rng.uniform(4, 10)
+                self.tally.fault_seconds += window
+                await _sleep_unless(stop, window)
+                await asyncio.to_thread(self.admin.faults)
+                await _sleep_unless(stop, self.rng.uniform(3, 8))
+        finally:
+            await asyncio.to_thread(self.admin.faults)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

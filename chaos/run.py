@@ -1,0 +1,151 @@
+"""One chaos run: stack up, payments and chaos concurrently, settle, collect, judge."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.run import tokenize_cards
+from chaos import report
+from chaos.checks import all_checks
+from chaos.client import ClientBox
+from chaos.driver import Driver, settle
+from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hits
+from chaos.monkey import FaultCycler, Monkey
+from chaos.plans import Plan, make_plans
+from chaos.stack import ChaosStack
+from cli import ops
+from payments.cards import RawCard
+from payments.models import CardFacts
+from payments.settings import Settings
+from stack.simadmin import SimulatorAdmin
+
+APPROVED_CARDS = 6
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run; ``python -m chaos --help`` documents each."""
+
+    payments: int = 200
+    workers: int = 2
+    worker_kills: int = 30
+    server_restarts: int = 3
+    seed: int = 7
+    unsafe: bool = False
+    gap: tuple[float, float] = (3.0, 7.0)
+    settle_seconds: float = 180.0
+
+    def chaos_seconds(self) -> float:
+        """A rough length of the chaos phase, to spread payment starts over it."""
+        events = self.worker_kills + self.server_restarts
+        return events * sum(self.gap) / 2 + self.worker_kills * 4 + self.server_restarts * 8
+
+
+def worker_env(opts: Options) -> dict[str, str]:
+    """Short processor timeouts and small breakers, so faults bite within the run."""
+    return {
+        "PAYMENTS_PROCESSOR_TIMEOUT_SECONDS": "3",
+        "PAYMENTS_BREAKER_THRESHOLD": "3",
+        "PAYMENTS_BREAKER_RESET_SECONDS": "5",
+        "PAYMENTS_GRACEFUL_SHUTDOWN_SECONDS": "2",
+        "PAYMENTS_UNSAFE_RANDOM_IDEMPOTENCY_KEYS": "true" if opts.unsafe else "false",
+    }
+
+
+def client_settings(stack: ChaosStack) -> Settings:
+    """The driver's settings: the same queue, processors and keys as the workers."""
+    env: dict[str, Any] = {
+        k.removeprefix("PAYMENTS_").lower(): v for k, v in stack.settings_env().items()
+    }
+    env["processors"] = json.loads(env["processors"])
+    return Settings(**env)
+
+
+async def cards(settings: Settings) -> tuple[list[CardFacts], dict[str, CardFacts]]:
+    """Approved cards (spread so no credit limit runs out) and the two decline test cards."""
+    approved = await tokenize_cards(settings, APPROVED_CARDS)
+    year = time.gmtime().tm_year + 2
+    special = {
+        name: await ops.tokenize_card(settings, RawCard(number, 12, year, "123"))
+        for name, number in (("decline", "4000000000000002"), ("insufficient", "4000000000009995"))
+    }
+    return approved, special
+
+
+async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[Plan]) -> Monkey:
+    """Payments and chaos at once; then wait (bounded) for the drivers to finish."""
+    monkey = Monkey(stack, opts.seed + 1, kills=opts.worker_kills,
+                    restarts=opts.server_restarts, gap=opts.gap)  # fmt: skip
+    cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally)
+    stop = asyncio.Event()
+    faults = asyncio.create_task(cycler.run(stop))
+    driving = asyncio.create_task(driver.run(plans))
+    try:
+        await monkey.run()
+        stop.set()
+        await faults
+        driver.deadline = time.monotonic() + opts.settle_seconds
+        await asyncio.wait({driving}, timeout=opts.settle_seconds + 30)
+    finally:
+        stop.set()
+        for task in (faults, driving):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return monkey
+
+
+async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: list[Plan],
+                    opts: Options) -> Evidence:  # fmt: skip
+    views = await settle(driver, plans, time.monotonic() + opts.settle_seconds)
+    histories = await read_histories(box, [p.payment_id for p in plans], budget=120)
+    ledgers = [
+        await asyncio.to_thread(read_ledger, name, url, stack.run_dir / f"{db}.db")
+        for name, url, db in (("primary", stack.simulator_url, "simulator"),
+                              ("secondary", stack.secondary_url, "secondary"))
+    ]  # fmt: skip
+    errors = {p.payment_id: driver.errors.get(p.payment_id, "driver did not finish")
+              for p in plans}  # fmt: skip
+    driver_errors = {pid: e for pid, e in errors.items() if e}
+    return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs))
+
+
+def keep(stack: ChaosStack, evidence: Evidence, folder: Path) -> None:
+    """Logs, both simulators' databases and every payment's view, for reading a failure."""
+    shutil.copytree(stack.logs, folder / "logs", dirs_exist_ok=True)
+    for db in [*stack.run_dir.glob("simulator.db*"), *stack.run_dir.glob("secondary.db*")]:
+        shutil.copy2(db, folder / db.name)  # with the -wal file: it holds the latest writes
+    views = {pid: v if isinstance(v, str) else v.model_dump(mode="json")
+             for pid, v in evidence.views.items()}  # fmt: skip
+    (folder / "views.json").write_text(json.dumps(views, indent=1))
+
+
+async def run(opts: Options, results: Path) -> dict[str, Any]:
+    """Run the whole harness on a fresh stack; returns the report (also written as JSON)."""
+    started = time.monotonic()
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    with ChaosStack(workers=opts.workers, worker_env=worker_env(opts)) as stack:
+        settings = client_settings(stack)
+        approved, special = await cards(settings)
+        plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, len(approved))
+        box = ClientBox(settings)
+        driver = Driver(box, stack.task_queue, approved, special)
+        monkey = await _chaos(stack, opts, driver, plans)
+        evidence = await _evidence(stack, box, driver, plans, opts)
+        verdicts, stats = all_checks(plans, evidence)
+        stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects}
+        out = report.build(options=asdict(opts), plans=plans, tally=monkey.tally,
+                           verdicts=verdicts, stats=stats,
+                           seconds=time.monotonic() - started)  # fmt: skip
+        if not out["passed"]:  # the run folder is deleted on exit; keep what explains it
+            keep(stack, evidence, results / f"chaos-{stamp}-artifacts")
+    out["seconds"] = round(time.monotonic() - started, 1)
+    report.write(out, results / f"chaos-{stamp}.json")
+    return out
