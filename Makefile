@@ -8,7 +8,7 @@ RUN_DIR = $(or $(PAYMENTS_RUN_DIR),.run)
 # Reinstall only when the declared dependencies change, so repeated make calls are fast.
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: venv up down status demo test lint fmt clean keys bench bench-quick
+.PHONY: venv up down status demo test lint fmt clean keys bench bench-quick chaos chaos-unsafe
 
 venv: $(STAMP)
 
@@ -40,6 +40,16 @@ bench: venv
 
 bench-quick: venv
 	$(PY) -m bench --quick $(BENCH_ARGS)
+
+# Own stack on free ports; 200 payments under 30+ worker SIGKILLs, 3 server SIGKILLs and
+# processor faults, then the checks (python -m chaos --help). Reports: chaos/results/.
+chaos: venv
+	$(PY) -m chaos $(CHAOS_ARGS)
+
+# The same harness with idempotency keys randomized per attempt: succeeds only if the
+# harness reports the duplicate effects that causes (proof that it can fail).
+chaos-unsafe: venv
+	$(PY) -m chaos --quick --unsafe-no-idempotency --expect-failures $(CHAOS_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
