@@ -64,10 +64,12 @@ POLICIES: dict[StepName, StepPolicy] = {
     # next processor is tried. Bounded by attempts: a local activity's schedule-to-close was
     # seen not to stop its retries while the workflow task heartbeats.
     StepName.BALANCE: StepPolicy(True, timedelta(seconds=30), timedelta(seconds=4), 4),
-    # Local, one attempt per call: the workflow counts attempts per processor, records each,
-    # and chooses between retrying, asking the processor, and failing over. A re-run after a
-    # crash replays the stored answer under the same idempotency key.
-    StepName.AUTHORIZE: StepPolicy(True, timedelta(seconds=20), timedelta(seconds=5), 1),
+    # Normal, one attempt per call: the workflow counts attempts per processor, records each,
+    # and chooses between retrying, asking the processor, and failing over. Not local: a local
+    # activity's attempt is recorded only when its workflow task completes, so a crash in
+    # between forgot that a hold was placed, and the re-run could route to another processor
+    # and authorize twice (found by make chaos). A scheduled activity is in history first.
+    StepName.AUTHORIZE: StepPolicy(False, timedelta(seconds=20), timedelta(seconds=5), 1),
     # Normal: until the processor answers, an effect may exist, so this may retry for a long
     # time; server-side retries write nothing to history until the outcome.
     StepName.INQUIRE: StepPolicy(False, timedelta(minutes=5), timedelta(seconds=10)),
