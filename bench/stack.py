@@ -106,8 +106,10 @@ class BenchStack:
 
     def stop(self) -> None:
         """Workers first, so they drain against a live server; then delete the run folder."""
-        for role in ("worker", "simulator", "server"):
-            for proc in self.procs.get(role, []):
+        # Every role, not a fixed list: subclasses add their own (chaos adds "secondary").
+        order = sorted(self.procs, key=lambda role: (role == "server", role != "worker"))
+        for role in order:
+            for proc in self.procs[role]:
                 proc.terminate(timeout=15)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
