@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
 from chaos import report
 from chaos.checks import DUPLICATES
 from chaos.run import Options, run
@@ -63,9 +65,16 @@ def options(args: argparse.Namespace) -> Options:
                       "unsafe": args.unsafe_no_idempotency})  # fmt: skip
 
 
+def quiet_sdk_core() -> None:
+    """Keep the client's expected retry warnings during server restarts out of the report."""
+    telemetry = TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter("ERROR", "ERROR")))
+    Runtime.set_default(Runtime(telemetry=telemetry), error_if_already_set=False)
+
+
 def main(argv: list[str]) -> int:
     """Run, print the report; 0 if every check passed (inverted by ``--expect-failures``)."""
     args = parse(argv)
+    quiet_sdk_core()
     opts = options(args)
     print(f"chaos: {opts}", flush=True)
     out = asyncio.run(run(opts, args.results))
