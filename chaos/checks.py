@@ -84,8 +84,12 @@ def crash_windows(ev: Evidence) -> tuple[Verdict, dict[str, int]]:
         "workflow_task_timeouts": ev.histories.task_timeouts,
     }
     problems = [] if on_effects > stats["effects"] else ["attempts never exceeded effects"]
-    if not replays:
-        problems.append("no retry ever met an effect already applied (no replayed answer)")
+    # A retry that met an applied effect shows as a replayed answer, or (since retried money
+    # steps ask the processor's inquiry endpoint first) as an activity or workflow task that
+    # timed out after a kill; a run with none of these never hit a crash window.
+    crashes = replays + stats["activity_timeouts_in_history"] + stats["workflow_task_timeouts"]
+    if not crashes:
+        problems.append("no retry ever met an effect already applied, and nothing timed out")
     detail = f"{on_effects} attempts for {stats['effects']} effects, {replays} replayed answers"
     return _verdict("crash windows hit: attempts > effects", problems, detail), stats
 
