@@ -47,36 +47,31 @@ def temporal_address(run_dir: Path) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture(scope="session")
-def simulator(run_dir: Path) -> Iterator[Simulator]:
-    """A simulator process with its own SQLite ledger."""
+def _simulator(run_dir: Path, name: str) -> Iterator[Simulator]:
+    """A simulator process named ``name`` with its own SQLite ledger in the run folder."""
     port = free_port()
     proc = ManagedProcess(
-        "simulator",
-        simulator_command(port=port, db_file=run_dir / "simulator.db"),
-        log_file=run_dir / "logs" / "simulator.log",
+        name,
+        simulator_command(port=port, db_file=run_dir / f"{name}.db"),
+        log_file=run_dir / "logs" / f"{name}.log",
         env=child_env(),
     )
     url = f"http://127.0.0.1:{port}"
     with proc:
         proc.wait_ready(lambda: http_ok(f"{url}/healthz"), timeout=30)
         yield Simulator(url)
+
+
+@pytest.fixture(scope="session")
+def simulator(run_dir: Path) -> Iterator[Simulator]:
+    """The primary simulator."""
+    yield from _simulator(run_dir, "simulator")
 
 
 @pytest.fixture(scope="session")
 def secondary(run_dir: Path) -> Iterator[Simulator]:
     """A second simulator with its own ledger, for failover."""
-    port = free_port()
-    proc = ManagedProcess(
-        "secondary",
-        simulator_command(port=port, db_file=run_dir / "secondary.db"),
-        log_file=run_dir / "logs" / "secondary.log",
-        env=child_env(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    with proc:
-        proc.wait_ready(lambda: http_ok(f"{url}/healthz"), timeout=30)
-        yield Simulator(url)
+    yield from _simulator(run_dir, "secondary")
 
 
 @pytest.fixture
