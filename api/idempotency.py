@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from payments.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -71,20 +72,11 @@ class IdempotencyStore:
         self._path, self._secret = db_path, secret
         self._lock_seconds = lock_seconds
         self._retention = retention_hours * 3600
-        self._local = threading.local()
+        self._conn = ThreadLocalConnections(db_path, autocommit=True).get
         self._next_purge = 0.0
-        db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._conn() as conn:
             conn.execute(_SCHEMA)
         db_path.chmod(0o600)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
 
     def fingerprint(self, method: str, path: str, canonical_body: bytes) -> str:
         """A keyed hash of the request: comparable, but useless for guessing a card number."""

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from payments.keyring import Keyring
 from payments.sealing import seal, unseal
+from payments.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS merchants (id TEXT PRIMARY KEY, key_sha256 TEXT NOT NULL UNIQUE,"
@@ -51,20 +50,11 @@ class MerchantDirectory:
 
     def __init__(self, db_path: Path, keyring: Keyring) -> None:
         """Open (and create) the directory at ``db_path``."""
-        self._path, self._keyring = db_path, keyring
-        self._local = threading.local()
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._keyring = keyring
+        self._conn = ThreadLocalConnections(db_path).get
         with self._conn() as conn:
             for statement in _SCHEMA:
                 conn.execute(statement)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, timeout=10)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
 
     def add_merchant(self, merchant_id: str, api_key: str) -> None:
         """Register (or re-key) a merchant."""

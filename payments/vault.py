@@ -7,19 +7,16 @@ processor.
 
 from __future__ import annotations
 
-import os
 import secrets
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-
 from payments.cards import brand_of
 from payments.keyring import Keyring
+from payments.sealing import SealError, seal, unseal
+from payments.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (
@@ -70,36 +67,23 @@ class CardVault:
 
     def __init__(self, db_path: Path, keyring: Keyring) -> None:
         """Open (and create if needed) the vault at ``db_path``."""
-        self._path = db_path
-        self._active = keyring.active_id
-        self._ciphers = keyring.ciphers()
-        self._local = threading.local()
+        self._keyring = keyring
+        self._conn = ThreadLocalConnections(db_path).get
         self._cache: dict[str, tuple[StoredCard, float]] = {}
-        db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._conn() as conn:
             conn.execute(_SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, timeout=10)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
 
     def tokenize(self, number: str, exp_month: int, exp_year: int) -> TokenizedCard:
         """Store a validated card number and return a fresh token."""
         token = f"pm_{secrets.token_hex(12)}"
-        nonce = os.urandom(12)
-        aad = _AAD + token.encode() + b":" + self._active.encode()
-        sealed = nonce + self._ciphers[self._active].encrypt(nonce, number.encode(), aad)
+        key_id, sealed = seal(self._keyring, _AAD + token.encode(), number.encode())
         card = TokenizedCard(token, brand_of(number), number[-4:], exp_month, exp_year)
         with self._conn() as conn:
             conn.execute(
                 "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     token,
-                    self._active,
+                    key_id,
                     sealed,
                     card.brand,
                     card.last4,
@@ -140,12 +124,8 @@ class CardVault:
         if row is None:
             raise VaultError("unknown card token")
         key_id, sealed, exp_month, exp_year = row
-        cipher = self._ciphers.get(key_id)
-        if cipher is None:
-            raise VaultError(f"card token is sealed under unknown vault key {key_id!r}")
-        aad = _AAD + token.encode() + b":" + key_id.encode()
         try:
-            number = cipher.decrypt(sealed[:12], sealed[12:], aad).decode()
-        except InvalidTag:
-            raise VaultError("card record failed authentication") from None
+            number = unseal(self._keyring, _AAD + token.encode(), key_id, sealed).decode()
+        except SealError as exc:
+            raise VaultError(f"card record cannot be opened: {exc}") from None
         return StoredCard(number, exp_month, exp_year)
