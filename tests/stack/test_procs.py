@@ -6,6 +6,7 @@ import dataclasses
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from temporalio.client import Client
 
 from stack import checks
 from stack.commands import child_env, dev_server_command
-from stack.pidfile import PidRecord, is_ours, stop
+from stack.pidfile import PidRecord, cmdline, is_ours, stop
 from stack.procs import ManagedProcess, NotReady, free_port, port_free
 
 
@@ -69,6 +70,10 @@ def test_stop_by_pid_file_spares_a_different_command(tmp_path: Path) -> None:
     argv = [sys.executable, "-c", "import time; time.sleep(30)"]
     with ManagedProcess("sleeper", argv, log_file=tmp_path / "s.log") as proc:
         assert proc.pid is not None
+        # Right after fork the child still shows the parent's command line until it execs.
+        deadline = time.monotonic() + 10
+        while cmdline(proc.pid) != argv and time.monotonic() < deadline:
+            time.sleep(0.01)
         other = PidRecord("sleeper", proc.pid, [*argv, "x"], str(proc.log_file), 0)
         assert not is_ours(other)
         assert not stop(other, timeout=1)
