@@ -15,7 +15,9 @@ from stack.commands import REPO_ROOT
 def _chaos(results: Path, *flags: str) -> tuple[subprocess.CompletedProcess[str], Any]:
     argv = [sys.executable, "-m", "chaos", "--quick", "--results", str(results), *flags]
     done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=280)
-    (report,) = results.glob("chaos-*.json")
+    reports = list(results.glob("chaos-*.json"))
+    assert len(reports) == 1, f"exit {done.returncode}\n{done.stdout[-4000:]}{done.stderr[-3000:]}"
+    (report,) = reports
     return done, json.loads(report.read_text())
 
 
