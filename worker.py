@@ -11,7 +11,6 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import (
@@ -23,6 +22,7 @@ from temporalio.worker import (
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.clients import WorkerHttp, worker_http
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
@@ -43,15 +43,15 @@ from workflows.reconciliation_schedule import ensure_schedule
 log = logging.getLogger("payments.worker")
 
 # Domain modules are deterministic and free of I/O at import, so the sandbox may share them.
-PASSTHROUGH = ("payments", "activities", "pydantic", "pydantic_core", "httpx", "cryptography")
-
-
-def processor_http(settings: Settings) -> httpx.AsyncClient:
-    """One pooled HTTP client for all processor calls of this process."""
-    return httpx.AsyncClient(
-        timeout=settings.processor_timeout_seconds,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
-    )
+PASSTHROUGH = (
+    "payments",
+    "activities",
+    "pydantic",
+    "pydantic_core",
+    "httpx",
+    "aiohttp",
+    "cryptography",
+)
 
 
 def sandboxed_runner() -> SandboxedWorkflowRunner:
@@ -107,7 +107,7 @@ def processor_board(settings: Settings) -> ProcessorBoard:
 def build_worker(
     client: Client,
     settings: Settings,
-    http: httpx.AsyncClient,
+    http: WorkerHttp,
     runner: WorkflowRunner | None = None,
 ) -> Worker:
     """A worker for the payment workflow and its activities, with limits from settings."""
@@ -117,7 +117,7 @@ def build_worker(
     activities = PaymentActivities(
         processors={
             p.name: ProcessorClient(
-                http, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
+                http.processors, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
             )
             for p in endpoints
         },
@@ -126,12 +126,12 @@ def build_worker(
     )
     notify = NotifyActivities(
         directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
-        http=http,
+        http=http.web,
         timeout=settings.webhook_timeout_seconds,
     )
     reconcile = ReconcileActivities(
         processors={p.name: p.url for p in endpoints},
-        http=http,
+        http=http.web,
         store=FindingStore(settings.run_dir / "reconciliation.db"),
     )
     return Worker(
@@ -160,7 +160,7 @@ async def run(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     client = await connect(settings, runtime=sdk_runtime(settings))
     metrics.serve(settings.metrics_port)
-    async with processor_http(settings) as http:
+    async with worker_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:
             await ensure_schedule(client, settings)

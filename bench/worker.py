@@ -23,8 +23,8 @@ from payments.temporal_client import connect
 from worker import (
     build_worker,
     keep_bytecode,
-    processor_http,
     sandboxed_runner,
+    worker_http,
     worker_tuning,
 )
 from workflows import policies
@@ -60,7 +60,7 @@ async def run() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     client = await connect(settings)
-    async with processor_http(settings) as http:
+    async with worker_http(settings) as http:
         runner = UnsandboxedWorkflowRunner() if unsandboxed else sandboxed_runner()
         payments = build_worker(client, settings, http, runner)
         baseline = Worker(

@@ -7,7 +7,6 @@ from collections.abc import Awaitable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-import httpx
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -44,7 +43,7 @@ from payments.models import (
     Refund,
     RefundRequest,
 )
-from payments.processor import ProcessorClient, ProcessorFailure
+from payments.processor import ProcessorClient, ProcessorFailure, processor_session
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.tokenize import tokenize
@@ -97,7 +96,7 @@ async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
     keyring = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), keyring)
     endpoints = sorted(settings.resolved_processors(), key=lambda p: p.priority)
-    async with httpx.AsyncClient(timeout=settings.processor_timeout_seconds) as http:
+    async with processor_session(settings.processor_timeout_seconds) as http:
         for i, endpoint in enumerate(endpoints):
             processor = ProcessorClient(http, endpoint.url)
             try:

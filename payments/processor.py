@@ -1,11 +1,17 @@
-"""HTTP client for a card processor, with every failure classified by ``ErrorType``."""
+"""HTTP client for a card processor, with every failure classified by ``ErrorType``.
+
+aiohttp rather than httpx: three processor calls per payment, and httpx spent 1.2 ms of CPU per
+request here against 0.25 ms for aiohttp (make bench, README "Performance").
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
-import httpx
+import aiohttp
+from opentelemetry import trace
 
 from payments.errors import ErrorType
 
@@ -48,22 +54,37 @@ def failure_from(status: int, body: object) -> ProcessorFailure:
     return ProcessorFailure(error_type, code, message, decline_code=err.get("decline_code"))
 
 
-def classify(response: httpx.Response) -> ProcessorFailure:
-    """Turn a non-2xx answer into a ``ProcessorFailure``."""
+# Below the 5 s keep-alive of common servers (uvicorn's default), so an idle pooled connection
+# is dropped here before the server closes it under a request (which would read as no answer).
+KEEPALIVE_SECONDS = 2.0
+_tracer = trace.get_tracer(__name__)
+
+
+def processor_session(timeout_seconds: float) -> aiohttp.ClientSession:
+    """One pooled session for every processor call of a process; close it when done.
+
+    Connect (including the wait for a pooled connection) and each read are bounded apart, so a
+    connect timeout (nothing sent) is told from a read timeout (the request may have landed).
+    """
+    timeout = aiohttp.ClientTimeout(total=None, connect=timeout_seconds, sock_read=timeout_seconds)
+    connector = aiohttp.TCPConnector(limit=100, keepalive_timeout=KEEPALIVE_SECONDS)
+    return aiohttp.ClientSession(timeout=timeout, connector=connector, raise_for_status=False)
+
+
+def _decode(raw: bytes) -> object:
     try:
-        body = response.json()
+        return json.loads(raw)
     except ValueError:
-        body = {}
-    return failure_from(response.status_code, body)
+        return None
 
 
 class ProcessorClient:
-    """One processor endpoint. Reuses one ``httpx.AsyncClient`` (and its connections)."""
+    """One processor endpoint. Reuses one ``aiohttp.ClientSession`` (and its connections)."""
 
     def __init__(
-        self, http: httpx.AsyncClient, base_url: str, *, unsafe_random_keys: bool = False
+        self, http: aiohttp.ClientSession, base_url: str, *, unsafe_random_keys: bool = False
     ) -> None:
-        """Call the processor at ``base_url`` through the shared, pooled ``http`` client.
+        """Call the processor at ``base_url`` through the shared session of ``processor_session``.
 
         ``unsafe_random_keys`` is the chaos harness's test-only switch
         (``Settings.unsafe_random_idempotency_keys``): it breaks exactly-once on purpose.
@@ -80,26 +101,39 @@ class ProcessorClient:
         self, method: str, path: str, *, key: str | None = None, body: JSON | None = None
     ) -> JSON:
         headers = {"Idempotency-Key": self._sent_key(key)} if key else {}
-        try:
-            response = await self._http.request(
-                method, self._base + path, json=body, headers=headers
+        url = self._base + path
+        attributes = {"http.request.method": method, "url.full": url}
+        span_kind = trace.SpanKind.CLIENT
+        with _tracer.start_as_current_span(method, kind=span_kind, attributes=attributes) as span:
+            status, answer = await self._send(method, url, headers, body)
+            span.set_attribute("http.response.status_code", status)
+        if not 200 <= status < 300:
+            raise failure_from(status, answer)
+        if not isinstance(answer, dict):
+            # It said yes to something; what it did is unknown until an inquiry answers.
+            raise ProcessorFailure(
+                ErrorType.OUTCOME_UNKNOWN, "unreadable_answer", "processor answer is not JSON"
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        return answer
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], body: JSON | None
+    ) -> tuple[int, object]:
+        try:
+            async with self._http.request(method, url, json=body, headers=headers) as response:
+                return response.status, _decode(await response.read())
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             # Nothing reached the processor: safe to try elsewhere.
             raise ProcessorFailure(
                 ErrorType.PROCESSOR_UNAVAILABLE, "connection_error", type(exc).__name__
             ) from None
-        except httpx.TransportError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             # The request may have been received and acted on; only an inquiry can tell.
             raise ProcessorFailure(
                 ErrorType.OUTCOME_UNKNOWN,
                 "no_answer",
                 f"processor did not answer: {type(exc).__name__}",
             ) from None
-        if response.is_success:
-            result: JSON = response.json()
-            return result
-        raise classify(response)
 
     async def balance(self, card: JSON, currency: str) -> JSON:
         """Available balance or credit on ``card``."""

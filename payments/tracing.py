@@ -2,8 +2,9 @@
 
 ``PAYMENTS_OTEL_TRACES`` is ``off`` (default), ``console`` or ``otlp`` (to
 ``PAYMENTS_OTEL_ENDPOINT``, OTLP over HTTP). Spans come from Temporal's ``TracingInterceptor``
-(client and worker), the FastAPI server instrumentation and the httpx client instrumentation;
-every span in a payment's context carries ``payment.id``.
+(client and worker), the FastAPI server instrumentation, the processor client's own client spans
+(``payments.processor``) and the httpx instrumentation (webhooks); every span in a payment's
+context carries ``payment.id``.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def setup(service: str, settings: Settings) -> None:
 
 
 def instrument_http_clients() -> None:
-    """Spans for every httpx call of this process (processor and webhook calls)."""
+    """Spans for every httpx call of this process (webhooks; processor calls make their own)."""
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     instrumentor: Any = HTTPXClientInstrumentor()

@@ -20,7 +20,7 @@ from stack.checks import http_ok, temporal_healthy
 from stack.commands import child_env, dev_server_command, simulator_command
 from stack.procs import ManagedProcess, free_port
 from tests.helpers import Simulator
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 
 @pytest.fixture(scope="session")
@@ -95,5 +95,5 @@ async def client(run_dir: Path, temporal_address: str) -> Client:
 @pytest.fixture
 async def worker(client: Client, settings: Settings) -> AsyncIterator[None]:
     """The real worker (real activities, real HTTP to the simulator) on the test's task queue."""
-    async with processor_http(settings) as http, build_worker(client, settings, http):
+    async with worker_http(settings) as http, build_worker(client, settings, http):
         yield

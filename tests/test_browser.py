@@ -24,7 +24,7 @@ from stack.procs import ManagedProcess, free_port
 from tests.cdp_pipe import Browser, chromium_path
 from tests.codec_support import CodecFiles, make_codec_files, start_codec_server
 from tests.helpers import Simulator, pay
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
@@ -71,7 +71,7 @@ async def ui_client(
         task_queue=f"ui-{uuid.uuid4().hex[:8]}",
     )
     client = await connect(settings)
-    async with processor_http(settings) as http, build_worker(client, settings, http):
+    async with worker_http(settings) as http, build_worker(client, settings, http):
         yield client, settings
 
 

@@ -19,7 +19,7 @@ from payments.settings import Settings
 from payments.status import PaymentStatus
 from stack.commands import temporal_binary
 from tests.helpers import Simulator, pay, steps
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 WEEK = 7 * 86400
 
@@ -53,7 +53,7 @@ def ts_settings(run_dir: Path, simulator: Simulator) -> Settings:
 async def test_authorization_expires_after_seven_days(
     env: WorkflowEnvironment, ts_settings: Settings, simulator: Simulator
 ) -> None:
-    async with processor_http(ts_settings) as http, build_worker(env.client, ts_settings, http):
+    async with worker_http(ts_settings) as http, build_worker(env.client, ts_settings, http):
         view = await pay(
             env.client,
             ts_settings,
@@ -70,7 +70,7 @@ async def test_authorization_expires_after_seven_days(
 async def test_capture_inside_window_then_refund_window_closes(
     env: WorkflowEnvironment, ts_settings: Settings, simulator: Simulator
 ) -> None:
-    async with processor_http(ts_settings) as http, build_worker(env.client, ts_settings, http):
+    async with worker_http(ts_settings) as http, build_worker(env.client, ts_settings, http):
         with env.with_time_skipping_disabled():
             view = await pay(
                 env.client,

@@ -16,7 +16,7 @@ from payments.models import CaptureMethod, RefundRequest
 from payments.settings import ProcessorEndpoint, Settings
 from payments.status import PaymentStatus
 from tests.helpers import Simulator, pay, steps
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def two(
 
 @pytest.fixture
 async def fo_worker(client: Client, two: Settings) -> AsyncIterator[None]:
-    async with processor_http(two) as http, build_worker(client, two, http):
+    async with worker_http(two) as http, build_worker(client, two, http):
         yield
 
 

@@ -23,7 +23,7 @@ from payments.settings import Settings
 from payments.temporal_client import connect
 from stack.commands import REPO_ROOT, child_env
 from tests.helpers import Simulator, pay
-from worker import build_worker, processor_http, sandboxed_runner
+from worker import build_worker, sandboxed_runner, worker_http
 from workflows.payment import PaymentWorkflow
 
 
@@ -43,7 +43,7 @@ def rot_settings(tmp_path: Path, temporal_address: str, simulator: Simulator) ->
 @contextlib.asynccontextmanager
 async def _worker_client(settings: Settings) -> AsyncIterator[Client]:
     client = await connect(settings)  # loads the keyring as it is now
-    async with processor_http(settings) as http, build_worker(client, settings, http):
+    async with worker_http(settings) as http, build_worker(client, settings, http):
         yield client
 
 

@@ -17,7 +17,7 @@ from payments import tracing
 from payments.merchants import new_api_key
 from payments.settings import Settings
 from payments.temporal_client import connect
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 
 def _memory_exporter() -> InMemorySpanExporter:
@@ -56,7 +56,7 @@ async def test_one_trace_from_api_to_processor(settings: Settings) -> None:
         {**traced.model_dump(), "api_keys": {"merchant_trace": key}, "api_port": 0}
     )
     client = await connect(traced)
-    async with processor_http(traced) as http, build_worker(client, traced, http):
+    async with worker_http(traced) as http, build_worker(client, traced, http):
         payment_id = await _create_payment(api, key)
 
     spans = exporter.get_finished_spans()

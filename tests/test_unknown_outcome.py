@@ -20,7 +20,7 @@ from stack.commands import child_env, simulator_command
 from stack.procs import ManagedProcess, free_port
 from stack.simadmin import SimulatorAdmin
 from tests.helpers import Simulator, pay, steps
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 HANG = {"effect_then_timeout_rate": 1.0, "hang_seconds": 20}
 
@@ -60,7 +60,7 @@ async def sim_pair(
     client: Client, settings: Settings, simulator: Simulator, secondary: Simulator
 ) -> AsyncIterator[Settings]:
     two = _settings(settings, simulator.url, secondary.url)
-    async with processor_http(two) as http, build_worker(client, two, http):
+    async with worker_http(two) as http, build_worker(client, two, http):
         yield two
 
 
@@ -117,7 +117,7 @@ async def test_unanswerable_outcome_is_flagged_then_resolved(
     proc, primary = own_primary
     two = _settings(settings, primary.url, secondary.url)
     options = PaymentOptions(unknown_outcome_alert_seconds=3, refund_window_seconds=5)
-    async with processor_http(two) as http, build_worker(client, two, http):
+    async with worker_http(two) as http, build_worker(client, two, http):
         primary.faults(**HANG, operations=["authorize"])
         paying = asyncio.create_task(pay(client, two, amount=2800, options=options))
         await asyncio.sleep(1.0)

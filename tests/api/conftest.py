@@ -24,7 +24,7 @@ from stack.checks import http_ok
 from stack.commands import child_env
 from stack.procs import ManagedProcess, free_port
 from tests.helpers import Simulator
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def env_of(settings: ApiSettings) -> dict[str, str]:
 @pytest.fixture(scope="session")
 async def api_worker(client: Client, api_settings: ApiSettings) -> AsyncIterator[None]:
     """A worker on the API's task queue, for the whole session."""
-    async with processor_http(api_settings) as http, build_worker(client, api_settings, http):
+    async with worker_http(api_settings) as http, build_worker(client, api_settings, http):
         yield
 
 

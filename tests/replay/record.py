@@ -27,7 +27,7 @@ from stack.procs import free_port
 from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks
 from tests.replay.stack import RecordingStack, recording_stack
-from worker import build_worker, processor_http
+from worker import build_worker, worker_http
 
 # Worker group -> (primary simulator, secondary simulator or None).
 GROUPS: dict[str, tuple[str, str | None]] = {
@@ -92,7 +92,7 @@ async def workers(stack: RecordingStack, run_dir: Path) -> AsyncIterator[Context
     queues = {g: s.task_queue for g, s in all_settings.items()}
     ctx = Context(stack, all_settings["plain"], queues)
     async with contextlib.AsyncExitStack() as running:
-        http = await running.enter_async_context(processor_http(all_settings["plain"]))
+        http = await running.enter_async_context(worker_http(all_settings["plain"]))
         for group, settings in all_settings.items():
             worker = build_worker(ctx.client_for(group), settings, http)
             await running.enter_async_context(worker)
