@@ -31,6 +31,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_run(count: int) -> int:
+    """The first of ``count`` consecutive TCP ports on 127.0.0.1 that were all free a moment ago.
+
+    For settings that take a base port and use the ones after it (``METRICS_PORT``).
+    """
+    for _ in range(50):
+        base = free_port()
+        if base + count <= 65536 and all(port_free(base + i) for i in range(1, count)):
+            return base
+    raise OSError(f"no {count} consecutive free ports found")
+
+
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
     """True if a server could bind ``host:port`` now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -21,7 +21,7 @@ import pytest
 
 from payments.cards import luhn_valid
 from stack.commands import REPO_ROOT
-from stack.procs import free_port
+from stack.procs import free_port, free_port_run
 from stack.simadmin import SimulatorAdmin
 
 
@@ -46,6 +46,7 @@ class Stack:
             PAYMENTS_RUN_DIR=str(self.run_dir),
             TEMPORAL_PORT=str(port := free_port()),
             TEMPORAL_UI_PORT=str(free_port()),
+            METRICS_PORT=str(free_port_run(2)),
             SIMULATOR_PORT=str(self.sim_port),
             CODEC_PORT=str(free_port()),
             SECONDARY_SIMULATOR_PORT=str(free_port()),

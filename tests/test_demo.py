@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from stack.commands import REPO_ROOT
-from stack.procs import free_port
+from stack.procs import free_port, free_port_run
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -29,6 +29,7 @@ def test_demo_runs_every_scenario_and_the_ledger_reconciles(tmp_path: Path) -> N
         PAYMENTS_RUN_DIR=str(tmp_path / "run"),
         TEMPORAL_PORT=str(free_port()),
         TEMPORAL_UI_PORT=str(free_port()),
+        METRICS_PORT=str(free_port_run(2)),
         SIMULATOR_PORT=str(free_port()),
         CODEC_PORT=str(free_port()),
         API_PORT=str(free_port()),
