@@ -39,6 +39,10 @@ T = TypeVar("T")
 class PaymentWorkflow:
     """Balance check, authorize, then capture, cancel or expire; refunds until the window closes."""
 
+    # A class attribute so the replay gate's deliberately changed copies (tests/replay) can swap
+    # the authorization steps and nothing else.
+    authorizer: type[Authorizer] = Authorizer
+
     @workflow.init
     def __init__(self, request: PaymentRequest) -> None:
         self._s = PaymentState(request=request, created_at=workflow.now())
@@ -116,7 +120,7 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        outcome = await Authorizer(self._s, self._transition).run()
+        outcome = await self.authorizer(self._s, self._transition).run()
         if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
             self._fail(outcome.event, outcome.code, outcome.detail)
             return False

@@ -12,7 +12,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from payments.models import PaymentRequest, PaymentView
-    from payments.status import PaymentEvent
     from workflows import steps
     from workflows.authorization import Authorizer, Kind, Outcome
     from workflows.payment import PaymentWorkflow
@@ -35,29 +34,8 @@ class _PatchedAuthorizeFirst(_AuthorizeFirst):
         return await Authorizer._on(self, name)  # histories recorded before the change
 
 
-class _Swapped(PaymentWorkflow):
-    """``PaymentWorkflow`` with another ``Authorizer``; the rest of ``_authorize`` is unchanged."""
-
-    authorizer: type[Authorizer] = Authorizer
-
-    async def _authorize(self) -> bool:
-        outcome = await self.authorizer(self._s, self._transition).run()
-        if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
-            self._fail(outcome.event, outcome.code, outcome.detail)
-            return False
-        auth = outcome.auth
-        self._s.processor = outcome.processor
-        self._s.authorization_id = auth.authorization_id
-        self._s.amount_authorized = auth.amount
-        self._transition(
-            PaymentEvent.AUTHORIZED,
-            f"authorization {auth.authorization_id} on {outcome.processor}",
-        )
-        return True
-
-
 @workflow.defn(name="PaymentWorkflow")
-class AuthorizeFirst(_Swapped):
+class AuthorizeFirst(PaymentWorkflow):
     """Authorizes, then checks the balance: replay must reject it."""
 
     authorizer = _AuthorizeFirst
@@ -69,7 +47,7 @@ class AuthorizeFirst(_Swapped):
 
 
 @workflow.defn(name="PaymentWorkflow")
-class PatchedAuthorizeFirst(_Swapped):
+class PatchedAuthorizeFirst(PaymentWorkflow):
     """The same change behind a patch: replay must accept it."""
 
     authorizer = _PatchedAuthorizeFirst
