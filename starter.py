@@ -6,16 +6,14 @@ Run ``python starter.py --help`` for every command.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 from cli.main import run
+from payments.exits import exit_now
 
 if __name__ == "__main__":
     try:
         code = asyncio.run(run(sys.argv[1:]))
     except KeyboardInterrupt:
         code = 130
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(code)

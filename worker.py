@@ -27,6 +27,7 @@ from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from payments import metrics, tracing
+from payments.exits import exit_now
 from payments.findings import FindingStore
 from payments.keyring import KeyringError, load_keyring
 from payments.logging_setup import configure as configure_logging
@@ -198,6 +199,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(code)

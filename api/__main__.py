@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import uvicorn
 
 from api.main import create_app
 from api.settings import ApiSettings
 from payments import tracing
+from payments.exits import exit_now
 from payments.logging_setup import configure as configure_logging
 
 
@@ -26,7 +24,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Skip interpreter teardown: a known temporalio issue can SIGABRT at exit.
-    os._exit(code)
+    exit_now(code)

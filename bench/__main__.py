@@ -23,6 +23,7 @@ from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK
 from bench.load import MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
+from payments.exits import exit_now
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -98,6 +99,4 @@ async def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     code = asyncio.run(main(sys.argv[1:]))
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(code)

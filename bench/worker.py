@@ -13,11 +13,11 @@ import asyncio
 import dataclasses
 import os
 import signal
-import sys
 
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from bench.baseline import BaselineActivities, BaselineWorkflow
+from payments.exits import exit_now
 from payments.settings import Settings
 from payments.temporal_client import connect
 from worker import (
@@ -92,6 +92,4 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    exit_now(0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 from chaos import report
 from chaos.checks import DUPLICATES
 from chaos.run import Options, run
+from payments.exits import exit_now
 
 RESULTS = Path(__file__).resolve().parent / "results"
 QUICK = {"payments": 30, "worker_kills": 5, "server_restarts": 1, "gap": (2.0, 5.0),
@@ -88,6 +88,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     code = main(sys.argv[1:])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(code)

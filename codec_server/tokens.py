@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import secrets
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from payments.exits import exit_now
 from payments.keyring import write_private
 
 TOKEN_PREFIX = "cdc_"  # noqa: S105 - a marker that makes leaked tokens greppable
@@ -118,6 +118,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     code = main(sys.argv[1:])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(code)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
 
+from payments.exits import exit_now
 from payments.key_usage import KeyUsage, open_workflow_key_usage
 from payments.keyring import KeyringError, activate_key, add_key, load_keyring, retire_key
 from payments.settings import Settings
@@ -93,7 +93,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     code = main(sys.argv[1:])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Skip interpreter teardown: a known temporalio issue can SIGABRT at exit.
-    os._exit(code)
+    exit_now(code)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import sys
 
+from payments.exits import exit_now
 from stack.local import StackConfig, components
 from stack.pidfile import PidRecord, is_ours, stop
 from stack.runner import StackError, up
@@ -94,7 +95,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     code = main(sys.argv[1:])
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Skip interpreter teardown: a known temporalio issue can SIGABRT at exit.
-    os._exit(code)
+    exit_now(code)

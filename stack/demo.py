@@ -7,8 +7,6 @@ processor ledger does not balance, and leaves the stack running for inspection.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ import httpx
 
 from cli.api_client import ApiClient, ApiRefused
 from cli.testcards import card_number
+from payments.exits import exit_now
 from stack.api import API_KEYS_FILE, load_api_key
 from stack.local import StackConfig
 from stack.simadmin import SimulatorAdmin
@@ -157,5 +156,4 @@ async def main() -> int:
 
 if __name__ == "__main__":
     code = asyncio.run(main())
-    sys.stdout.flush()
-    os._exit(code)
+    exit_now(code)
