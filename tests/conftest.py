@@ -16,10 +16,10 @@ from temporalio.client import Client
 from payments.keyring import ensure_keyring
 from payments.settings import Settings
 from payments.temporal_client import connect
-from stack.checks import http_ok, temporal_healthy
-from stack.commands import child_env, dev_server_command, simulator_command
+from stack.checks import temporal_healthy
+from stack.commands import dev_server_command
 from stack.procs import ManagedProcess, free_port
-from tests.helpers import Simulator
+from tests.helpers import Simulator, simulator_healthy, simulator_process
 from worker import build_worker, worker_http
 
 
@@ -49,17 +49,10 @@ def temporal_address(run_dir: Path) -> Iterator[str]:
 
 def _simulator(run_dir: Path, name: str) -> Iterator[Simulator]:
     """A simulator process named ``name`` with its own SQLite ledger in the run folder."""
-    port = free_port()
-    proc = ManagedProcess(
-        name,
-        simulator_command(port=port, db_file=run_dir / f"{name}.db"),
-        log_file=run_dir / "logs" / f"{name}.log",
-        env=child_env(),
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, admin = simulator_process(run_dir, name)
     with proc:
-        proc.wait_ready(lambda: http_ok(f"{url}/healthz"), timeout=30)
-        yield Simulator(url)
+        proc.wait_ready(lambda: simulator_healthy(admin), timeout=30)
+        yield admin
 
 
 @pytest.fixture(scope="session")

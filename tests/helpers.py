@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
@@ -14,9 +15,29 @@ from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Currency, Money
 from payments.settings import Settings
+from stack.checks import http_ok
+from stack.commands import child_env, simulator_command
+from stack.procs import ManagedProcess, free_port
 from stack.simadmin import SimulatorAdmin
 
 Simulator = SimulatorAdmin
+
+
+def simulator_process(run_dir: Path, name: str) -> tuple[ManagedProcess, SimulatorAdmin]:
+    """A simulator named ``name`` on a free port, its ledger and log in ``run_dir``; not started."""
+    port = free_port()
+    proc = ManagedProcess(
+        name,
+        simulator_command(port=port, db_file=run_dir / f"{name}.db"),
+        log_file=run_dir / "logs" / f"{name}.log",
+        env=child_env(),
+    )
+    return proc, SimulatorAdmin(f"http://127.0.0.1:{port}")
+
+
+def simulator_healthy(admin: SimulatorAdmin) -> bool:
+    """True once the simulator answers its health check."""
+    return http_ok(f"{admin.url}/healthz")
 
 
 def _raw(card: str) -> RawCard:

@@ -15,11 +15,9 @@ from cli import ops
 from payments.models import CaptureMethod, PaymentOptions
 from payments.settings import ProcessorEndpoint, Settings
 from payments.status import PaymentStatus
-from stack.checks import http_ok
-from stack.commands import child_env, simulator_command
-from stack.procs import ManagedProcess, free_port
+from stack.procs import ManagedProcess
 from stack.simadmin import SimulatorAdmin
-from tests.helpers import Simulator, pay, steps
+from tests.helpers import Simulator, pay, simulator_healthy, simulator_process, steps
 from worker import build_worker, worker_http
 
 HANG = {"effect_then_timeout_rate": 1.0, "hang_seconds": 20}
@@ -28,16 +26,9 @@ HANG = {"effect_then_timeout_rate": 1.0, "hang_seconds": 20}
 @pytest.fixture
 def own_primary(tmp_path: Path) -> Iterator[tuple[ManagedProcess, SimulatorAdmin]]:
     """A primary simulator this test may kill and restart on the same ledger."""
-    port = free_port()
-    proc = ManagedProcess(
-        "primary",
-        simulator_command(port=port, db_file=tmp_path / "primary.db"),
-        log_file=tmp_path / "primary.log",
-        env=child_env(),
-    )
-    admin = SimulatorAdmin(f"http://127.0.0.1:{port}")
+    proc, admin = simulator_process(tmp_path, "primary")
     with proc:
-        proc.wait_ready(lambda: http_ok(f"{admin.url}/healthz"), timeout=30)
+        proc.wait_ready(lambda: simulator_healthy(admin), timeout=30)
         yield proc, admin
 
 
@@ -132,7 +123,7 @@ async def test_unanswerable_outcome_is_flagged_then_resolved(
         assert secondary.attempts(view.payment_id) == [], "failed over while an effect may exist"
 
         proc.start()
-        await proc.wait_ready_async(lambda: http_ok(f"{primary.url}/healthz"), timeout=30)
+        await proc.wait_ready_async(lambda: simulator_healthy(primary), timeout=30)
         for _ in range(150):
             view = await ops.payment_view(client, view.payment_id)
             if view.status is PaymentStatus.CAPTURED:

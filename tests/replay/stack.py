@@ -17,10 +17,11 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from payments.search_attributes import dev_server_args
-from stack.checks import http_ok, temporal_healthy
-from stack.commands import child_env, dev_server_command, simulator_command, temporal_binary
+from stack.checks import temporal_healthy
+from stack.commands import dev_server_command, temporal_binary
 from stack.procs import ManagedProcess, free_port
 from stack.simadmin import SimulatorAdmin
+from tests.helpers import simulator_healthy, simulator_process
 from tests.replay import REPLAY_CONVERTER
 
 SIMULATORS = ("plain", "outage", "hang", "killed")
@@ -36,17 +37,6 @@ class RecordingStack:
     skipping: WorkflowEnvironment
     sims: dict[str, SimulatorAdmin]
     procs: dict[str, ManagedProcess]
-
-
-def _simulator(run_dir: Path, name: str) -> tuple[ManagedProcess, SimulatorAdmin]:
-    port = free_port()
-    proc = ManagedProcess(
-        name,
-        simulator_command(port=port, db_file=run_dir / f"{name}.db"),
-        log_file=run_dir / "logs" / f"{name}.log",
-        env=child_env(),
-    )
-    return proc, SimulatorAdmin(f"http://127.0.0.1:{port}")
 
 
 async def _time_skipping() -> WorkflowEnvironment:
@@ -67,7 +57,7 @@ async def _ready(
 ) -> None:
     waits = [procs["temporal"].wait_ready_async(lambda: temporal_healthy(address), timeout=60)]
     for name, admin in sims.items():
-        check = functools.partial(http_ok, f"{admin.url}/healthz")
+        check = functools.partial(simulator_healthy, admin)
         waits.append(procs[name].wait_ready_async(check, timeout=30))
     await asyncio.gather(*waits)
 
@@ -85,7 +75,7 @@ async def recording_stack(run_dir: Path) -> AsyncIterator[RecordingStack]:
     procs = {"temporal": temporal}
     sims: dict[str, SimulatorAdmin] = {}
     for name in SIMULATORS:
-        procs[name], sims[name] = _simulator(run_dir, name)
+        procs[name], sims[name] = simulator_process(run_dir, name)
     with contextlib.ExitStack() as stop:
         for proc in procs.values():
             stop.enter_context(proc)
