@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -17,7 +19,7 @@ from api.temporal import derived_id
 from api.views import language, payment_out, refund_out
 from cli import ops
 from payments.cards import reject_card_like
-from payments.models import RefundRequest
+from payments.models import PaymentView, RefundRequest
 
 router = APIRouter(prefix="/v1/payments/{payment_id}", tags=["payments"])
 _ERRORS = error_responses(400, 401, 404, 409, 413, 422, 429, 503)
@@ -35,6 +37,31 @@ def _bounded(state: AppState, amount: int | None) -> None:
 async def _read(request: Request, state: AppState) -> tuple[str, dict[str, object]]:
     raw = await read_body(request, state.settings.max_body_bytes)
     return idempotency_key(request), parse_json(raw)
+
+
+async def _update_once(
+    request: Request,
+    state: AppState,
+    merchant: str,
+    payment_id: str,
+    key: str,
+    data: dict[str, object],
+    prefix: str,
+    send: Callable[[str], Awaitable[PaymentView]],
+) -> Response:
+    """Check ownership, then ``send`` the update under an id derived from the idempotency key.
+
+    A retried request attaches to the same workflow update; the answer is the payment's view.
+    """
+    await service.require_owned(state, merchant, payment_id)
+    lang = language(request.headers.get("accept-language"))
+    update_id = derived_id(prefix, merchant, payment_id, key)
+
+    async def work() -> Answer:
+        view = await temporal.call(send(update_id), wait=state.settings.operation_wait_seconds)
+        return ok(payment_out(view, lang))
+
+    return await idempotent(state, request, merchant, key, canonical(data), work)
 
 
 @router.post(
@@ -55,16 +82,11 @@ async def capture(
     key, data = await _read(request, state)
     body = validate(CapturePayment, data)
     _bounded(state, body.amount)
-    await service.require_owned(state, merchant, payment_id)
-    lang = language(request.headers.get("accept-language"))
-    update_id = derived_id("cap", merchant, payment_id, key)
 
-    async def work() -> Answer:
-        call = ops.capture(state.client, payment_id, body.amount, update_id=update_id)
-        view = await temporal.call(call, wait=state.settings.operation_wait_seconds)
-        return ok(payment_out(view, lang))
+    def send(update_id: str) -> Awaitable[PaymentView]:
+        return ops.capture(state.client, payment_id, body.amount, update_id=update_id)
 
-    return await idempotent(state, request, merchant, key, canonical(data), work)
+    return await _update_once(request, state, merchant, payment_id, key, data, "cap", send)
 
 
 @router.post(
@@ -82,16 +104,11 @@ async def cancel(
     key, data = await _read(request, state)
     body = validate(CancelPayment, data)
     reject_card_like(body.reason, param="reason")
-    await service.require_owned(state, merchant, payment_id)
-    lang = language(request.headers.get("accept-language"))
-    update_id = derived_id("can", merchant, payment_id, key)
 
-    async def work() -> Answer:
-        call = ops.cancel(state.client, payment_id, body.reason, update_id=update_id)
-        view = await temporal.call(call, wait=state.settings.operation_wait_seconds)
-        return ok(payment_out(view, lang))
+    def send(update_id: str) -> Awaitable[PaymentView]:
+        return ops.cancel(state.client, payment_id, body.reason, update_id=update_id)
 
-    return await idempotent(state, request, merchant, key, canonical(data), work)
+    return await _update_once(request, state, merchant, payment_id, key, data, "can", send)
 
 
 @router.post(
