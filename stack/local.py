@@ -94,7 +94,6 @@ class Component:
 
 def components(cfg: StackConfig) -> list[Component]:
     """Codec server, dev server, simulator and workers, in start order."""
-    sim_url = f"http://127.0.0.1:{cfg.simulator_port}"
     codec = codec_component(cfg)
     temporal = Component(
         name="temporal",
@@ -109,15 +108,21 @@ def components(cfg: StackConfig) -> list[Component]:
         ports={"TEMPORAL_PORT": cfg.temporal_port, "TEMPORAL_UI_PORT": cfg.ui_port},
         url=f"gRPC {cfg.temporal_address}, Web UI http://127.0.0.1:{cfg.ui_port}",
     )
-    simulator = Component(
+    simulator = simulator_component(
+        cfg,
         name="simulator",
-        argv=simulator_command(port=cfg.simulator_port, db_file=cfg.run_dir / "simulator.db"),
-        env=child_env(),
-        healthy=lambda _r: checks.http_ok(f"{sim_url}/healthz"),
-        ports={"SIMULATOR_PORT": cfg.simulator_port},
-        url=sim_url,
+        port=cfg.simulator_port,
+        port_var="SIMULATOR_PORT",
+        ledger="simulator",
     )
-    secondary = secondary_component(cfg)
+    # A second, independent processor (own ledger) that payments fail over to.
+    secondary = simulator_component(
+        cfg,
+        name="simulator-secondary",
+        port=cfg.secondary_port,
+        port_var="SECONDARY_SIMULATOR_PORT",
+        ledger="secondary",
+    )
     settings = worker_settings(
         temporal_port=cfg.temporal_port,
         simulator_port=cfg.simulator_port,
@@ -149,15 +154,17 @@ def worker_component(cfg: StackConfig, settings: dict[str, str], index: int) -> 
     )
 
 
-def secondary_component(cfg: StackConfig) -> Component:
-    """A second, independent processor (own ledger) that payments fail over to."""
-    url = f"http://127.0.0.1:{cfg.secondary_port}"
+def simulator_component(
+    cfg: StackConfig, *, name: str, port: int, port_var: str, ledger: str
+) -> Component:
+    """A card-processor simulator on ``port`` with its own ledger ``<run>/<ledger>.db``."""
+    url = f"http://127.0.0.1:{port}"
     return Component(
-        name="simulator-secondary",
-        argv=simulator_command(port=cfg.secondary_port, db_file=cfg.run_dir / "secondary.db"),
+        name=name,
+        argv=simulator_command(port=port, db_file=cfg.run_dir / f"{ledger}.db"),
         env=child_env(),
         healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
-        ports={"SECONDARY_SIMULATOR_PORT": cfg.secondary_port},
+        ports={port_var: port},
         url=url,
     )
 
