@@ -14,6 +14,9 @@ from cli.errors import CliError, Exit, exit_for_http
 from cli.testcards import card_number
 from stack.api import load_api_key
 
+API_PAGE_LIMIT = 100
+"""The API's largest page (``GET /v1/payments?limit=``)."""
+
 
 def _url(text: str) -> str:
     try:
@@ -49,6 +52,8 @@ async def _dispatch(api: ApiClient, args: argparse.Namespace) -> JSON:
     if cmd == "pay":
         return await api.settled(await api.post("/v1/payments", _pay_body(args), key))
     if cmd == "list":
+        if args.limit > API_PAGE_LIMIT:
+            raise CliError(f"with --api, --limit is at most {API_PAGE_LIMIT} (one page of the API)")
         return await api.payments(args.status, args.limit)
     path = f"/v1/payments/{args.payment_id}"
     if cmd == "capture":

@@ -13,6 +13,7 @@ from temporalio.service import RPCError
 from api.schemas import ApiStatus
 from api.views import API_STATUS
 from cli import api_mode, direct, operator, ops
+from cli.api_mode import API_PAGE_LIMIT
 from cli.errors import CliError, Exit, exit_for_http, exit_statuses
 from payments.errors import PaymentError
 from payments.models import CaptureMethod
@@ -47,6 +48,12 @@ def _expiry(text: str) -> tuple[int, int]:
     if not (month.isdigit() and year.isdigit()):
         raise argparse.ArgumentTypeError("expiry must look like MM/YYYY")
     return int(month), int(year) if len(year) == 4 else 2000 + int(year)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return int(text)
 
 
 def _status(text: str) -> str:
@@ -100,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list payments")
     ls.add_argument("--status", type=_status, metavar="STATUS",
                     help=f"only this API status: {', '.join(STATUSES)}")  # fmt: skip
-    ls.add_argument("--limit", type=int, default=20)
+    ls.add_argument("--limit", type=_positive, default=20,
+                    help=f"how many (at most {API_PAGE_LIMIT} with --api)")  # fmt: skip
     operator.add_commands(sub)
     return p
 

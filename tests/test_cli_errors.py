@@ -133,6 +133,11 @@ def test_help_has_no_rest_markup_and_lists_exit_statuses() -> None:
     assert all(f"  {int(code)}  " in top for code in Exit)
 
 
+def test_api_list_limit_is_one_page(run_dir: Path) -> None:
+    done = starter(run_dir, "--api", "http://127.0.0.1:1", "list", "--limit", "101")
+    assert_one_line(done, Exit.REFUSED, "--limit is at most 100")
+
+
 def test_list_status_takes_the_api_vocabulary() -> None:
     args = build_parser().parse_args(["list", "--status", "requires_capture"])
     assert args.status == "requires_capture"
