@@ -27,7 +27,7 @@ MEANING: dict[Exit, str] = {
     Exit.USAGE: "the command line is wrong",
     Exit.DECLINED: "the payment was declined (by the issuer or at the card check)",
     Exit.UNAVAILABLE: "Temporal, the API or the processors unreachable; retry later",
-    Exit.NEEDS_TEMPORAL: "an operator command given --api (it needs Temporal directly)",
+    Exit.NEEDS_TEMPORAL: "an operator command given --api (it reads Temporal or the run folder)",
 }
 
 

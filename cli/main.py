@@ -121,7 +121,7 @@ def _one_line(exc: ValidationError) -> str:
 async def _command(args: argparse.Namespace) -> list[str]:
     if args.api and args.command in operator.COMMANDS:
         raise CliError(
-            f"`{args.command}` reads Temporal and the run folder directly, so it cannot run "
+            f"`{args.command}` reads {operator.NEEDS[args.command]} directly, so it cannot run "
             "with --api; run it without --api (PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_RUN_DIR)",
             Exit.NEEDS_TEMPORAL,
         )

@@ -16,7 +16,15 @@ from payments.reconcile import ReconcileReport
 from payments.settings import Settings
 from workflows.reconciliation_schedule import reconcile_now
 
-COMMANDS = frozenset({"problems", "story", "reconcile", "report", "processors"})
+NEEDS = {
+    "problems": "Temporal visibility and the run folder's findings",
+    "story": "Temporal, the processors' ledgers and the run folder",
+    "reconcile": "Temporal",
+    "report": "Temporal visibility",
+    "processors": "the workers' breaker files in the run folder",
+}
+"""What each operator command reads directly (none of it is behind the merchant API)."""
+COMMANDS = frozenset(NEEDS)
 
 
 def _since(text: str) -> Any:
