@@ -45,7 +45,7 @@ class ApiClient:
                 if attempt == attempts - 1:
                     raise
             else:
-                error = resp.json().get("error", {}) if resp.status_code >= 400 else {}
+                error = _json(resp).get("error", {}) if resp.status_code >= 400 else {}
                 again = resp.status_code in _RETRY_STATUSES or (
                     error.get("code") == "idempotency_key_in_use"
                 )
@@ -96,11 +96,26 @@ class ApiClient:
         return await self._get("/v1/payments", status=status, limit=limit)
 
 
+def _json(resp: httpx.Response) -> JSON:
+    try:
+        body = resp.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def _checked(resp: httpx.Response) -> JSON:
-    body: JSON = resp.json()
-    if resp.status_code >= 400:
-        raise ApiRefused(resp.status_code, body.get("error", {}))
-    return body
+    """The answer's JSON object, or ``ApiRefused`` for an error or an answer that is not ours."""
+    body = _json(resp)
+    error = body.get("error")
+    if isinstance(error, dict) and resp.status_code >= 400:
+        raise ApiRefused(resp.status_code, error)
+    if resp.status_code < 400 and body and error is None:
+        return body
+    # Not the payments API: a proxy's error page, or another server on that port.
+    message = f"{resp.url} answered {resp.status_code} without a payments API object"
+    status = resp.status_code if resp.status_code >= 400 else 502
+    raise ApiRefused(status, {"code": f"http_{resp.status_code}", "message": message})
 
 
 def payment_lines(p: JSON) -> list[str]:

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 
 import httpx
 
 from cli.api_client import JSON, ApiClient, ApiRefused, payment_lines
+from cli.errors import CliError, Exit, exit_for_http
 from cli.testcards import card_number
-from payments.errors import PaymentError
 from stack.api import load_api_key
+
+API_PAGE_LIMIT = 100
+"""The API's largest page (``GET /v1/payments?limit=``)."""
+
+
+def _url(text: str) -> str:
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise argparse.ArgumentTypeError(f"not a URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise argparse.ArgumentTypeError("give the API's base URL, e.g. http://127.0.0.1:8000")
+    return text
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Global options that switch the CLI to the HTTP API."""
-    p.add_argument("--api", metavar="URL", help="go through the HTTP API at URL")
+    p.add_argument("--api", metavar="URL", type=_url, help="go through the HTTP API at URL")
     p.add_argument("--api-key-file", type=Path, help="keys file (default <run>/api-keys.json)")
     p.add_argument("--merchant", dest="api_merchant", default="merchant_a",
                    help="whose key to use with --api (default merchant_a)")  # fmt: skip
@@ -38,6 +52,8 @@ async def _dispatch(api: ApiClient, args: argparse.Namespace) -> JSON:
     if cmd == "pay":
         return await api.settled(await api.post("/v1/payments", _pay_body(args), key))
     if cmd == "list":
+        if args.limit > API_PAGE_LIMIT:
+            raise CliError(f"with --api, --limit is at most {API_PAGE_LIMIT} (one page of the API)")
         return await api.payments(args.status, args.limit)
     path = f"/v1/payments/{args.payment_id}"
     if cmd == "capture":
@@ -59,23 +75,43 @@ def _lines(result: JSON) -> list[str]:
     return payment_lines(result)
 
 
+def _key(args: argparse.Namespace, run_dir: Path) -> str:
+    key_file = args.api_key_file or run_dir / "api-keys.json"
+    try:
+        return load_api_key(key_file, args.api_merchant)
+    except (OSError, KeyError, ValueError):
+        raise CliError(f"no API key for {args.api_merchant} in {key_file}") from None
+
+
+async def _refused(api: ApiClient, refused: ApiRefused, args: argparse.Namespace) -> CliError:
+    """The API's error as one line; a declined payment is still printed on stdout."""
+    pid = refused.error.get("payment_id")
+    output: list[str] = []
+    if pid and refused.status == 402:
+        with contextlib.suppress(ApiRefused, httpx.HTTPError):
+            output = _shown(await api.payment(pid), args)
+    message = str(refused) + (f" (payment {pid})" if pid else "")
+    return CliError(message, exit_for_http(refused.status), output)
+
+
+def _shown(result: JSON, args: argparse.Namespace) -> list[str]:
+    return [json.dumps(result)] if args.json else _lines(result)
+
+
 async def run(args: argparse.Namespace, run_dir: Path) -> list[str]:
     """Run one command through the API.
 
     Raises:
-        PaymentError: The API refused (the message is the API's code and message).
+        CliError: No key, the API refused (its code and message), or it was not reached.
     """
-    key_file = args.api_key_file or run_dir / "api-keys.json"
-    try:
-        api_key = load_api_key(key_file, args.api_merchant)
-    except (OSError, KeyError, ValueError):
-        raise PaymentError(f"no API key for {args.api_merchant} in {key_file}") from None
+    api_key = _key(args, run_dir)
     async with httpx.AsyncClient(timeout=60) as http:
+        api = ApiClient(http, args.api, api_key)
         try:
-            result = await _dispatch(ApiClient(http, args.api, api_key), args)
+            return _shown(await _dispatch(api, args), args)
         except ApiRefused as refused:
-            pid = refused.error.get("payment_id")
-            raise PaymentError(str(refused) + (f" (payment {pid})" if pid else "")) from None
+            raise await _refused(api, refused, args) from None
         except httpx.HTTPError as exc:
-            raise PaymentError(f"API unreachable at {args.api} ({type(exc).__name__})") from None
-    return [json.dumps(result)] if args.json else _lines(result)
+            raise CliError(
+                f"API unreachable at {args.api} ({type(exc).__name__})", Exit.UNAVAILABLE
+            ) from None

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from cli import api_mode, operator, ops
-from cli.render import refund_line, view_lines
-from cli.testcards import card_number
-from payments.cards import RawCard, reject_card_like
-from payments.errors import PaymentError, ValidationFailed
-from payments.ids import new_payment_id, new_refund_id
-from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, RefundRequest
-from payments.money import AmountError, Money, parse_currency, parse_minor_units
+from pydantic import ValidationError
+from temporalio.service import RPCError
+
+from api.schemas import ApiStatus
+from api.views import API_STATUS
+from cli import api_mode, direct, operator, ops
+from cli.api_mode import API_PAGE_LIMIT
+from cli.errors import CliError, Exit, exit_for_http, exit_statuses
+from payments.errors import PaymentError
+from payments.models import CaptureMethod
+from payments.money import AmountError, parse_currency, parse_minor_units
 from payments.processor import ProcessorFailure
 from payments.settings import Settings
 from payments.status import PaymentStatus
-from payments.temporal_client import connect
+
+DESCRIPTION = """\
+Pay, capture, refund, cancel, status and list: on Temporal (PAYMENTS_TEMPORAL_ADDRESS and the
+other PAYMENTS_* settings), or through the merchant HTTP API with --api URL. The operator
+commands (problems, story, reconcile, report, processors) need Temporal and the run folder."""
+STATUSES = [s.value for s in ApiStatus]
 
 
 def _amount(text: str) -> int:
@@ -43,6 +50,24 @@ def _expiry(text: str) -> tuple[int, int]:
     return int(month), int(year) if len(year) == 4 else 2000 + int(year)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return int(text)
+
+
+def _status(text: str) -> str:
+    if text in STATUSES:
+        return text
+    if text in {s.value for s in PaymentStatus}:
+        # A workflow status (search attribute): name the API's word for it.
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a workflow status; the CLI uses the API's: "
+            f"{API_STATUS[PaymentStatus(text)].value}"
+        )
+    raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(STATUSES)}")
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line on stderr, exit status 2."""
 
@@ -52,7 +77,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The CLI's arguments; bad values are refused here, before anything connects."""
-    p = _Parser(prog="starter.py", description=__doc__)
+    p = _Parser(prog="starter.py", description=DESCRIPTION, epilog=exit_statuses(),
+                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     api_mode.add_arguments(p)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -79,78 +105,60 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="show one payment")
     st.add_argument("payment_id")
     ls = sub.add_parser("list", help="list payments")
-    ls.add_argument("--status", choices=[s.value for s in PaymentStatus])
-    ls.add_argument("--limit", type=int, default=20)
+    ls.add_argument("--status", type=_status, metavar="STATUS",
+                    help=f"only this API status: {', '.join(STATUSES)}")  # fmt: skip
+    ls.add_argument("--limit", type=_positive, default=20,
+                    help=f"how many (at most {API_PAGE_LIMIT} with --api)")  # fmt: skip
     operator.add_commands(sub)
     return p
 
 
-async def _pay(args: argparse.Namespace, settings: Settings) -> list[str]:
-    reject_card_like(args.description, param="description")
-    raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
-    card = await ops.tokenize_card(settings, raw)
-    req = PaymentRequest(
-        payment_id=new_payment_id(),
-        merchant_id=args.merchant or settings.merchant_id,
-        amount=Money(amount=args.amount, currency=args.currency),
-        capture_method=CaptureMethod(args.capture),
-        card=card,
-        description=args.description,
-        options=PaymentOptions(
-            authorization_ttl_seconds=settings.authorization_ttl_seconds,
-            refund_window_seconds=settings.refund_window_seconds,
-        ),
-    )
-    client = await connect(settings)
-    view = await ops.start_payment(
-        client, req, task_queue=settings.task_queue, wait_seconds=args.wait
-    )
-    return [view.model_dump_json()] if args.json else view_lines(view)
+def _one_line(exc: ValidationError) -> str:
+    errors = exc.errors()
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in errors)
 
 
-async def _other(args: argparse.Namespace, settings: Settings) -> list[str]:
-    client = await connect(settings)
-    if args.command == "list":
-        status = PaymentStatus(args.status) if args.status else None
-        rows = await ops.list_payments(client, status=status, limit=args.limit)
-        if args.json:
-            return [json.dumps([{"payment_id": i, "status": s} for i, s in rows])]
-        return [f"{pid}  {st}" for pid, st in rows] or ["no payments"]
-    if args.command == "refund":
-        req = RefundRequest(
-            refund_id=args.refund_id or new_refund_id(), amount=args.amount, reason=args.reason
+async def _command(args: argparse.Namespace) -> list[str]:
+    if args.api and args.command in operator.COMMANDS:
+        raise CliError(
+            f"`{args.command}` reads {operator.NEEDS[args.command]} directly, so it cannot run "
+            "with --api; run it without --api (PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_RUN_DIR)",
+            Exit.NEEDS_TEMPORAL,
         )
-        refund = await ops.refund(client, args.payment_id, req)
-        return [refund.model_dump_json()] if args.json else [refund_line(refund)]
-    if args.command == "capture":
-        view = await ops.capture(client, args.payment_id, args.amount)
-    elif args.command == "cancel":
-        view = await ops.cancel(client, args.payment_id)
-    else:
-        view = await ops.payment_view(client, args.payment_id)
-    return [view.model_dump_json()] if args.json else view_lines(view)
+    settings = Settings()
+    if args.command in operator.COMMANDS:
+        return await operator.run(args, settings)
+    if args.api:
+        return await api_mode.run(args, settings.run_dir)
+    command = direct.pay if args.command == "pay" else direct.other
+    return await command(args, settings)
+
+
+def _fail(message: str, code: Exit, output: list[str] | None = None) -> int:
+    if output:
+        sys.stdout.write("\n".join(output) + "\n")
+    sys.stderr.write(f"error: {message}\n")
+    return code
 
 
 async def run(argv: list[str]) -> int:
-    """Parse, run one command, print its result; one line on stderr and non-zero on error."""
+    """Parse, run one command, print its result; one line on stderr and an ``Exit`` on error."""
     args = build_parser().parse_args(argv)
-    settings = Settings()
     try:
-        if args.command in operator.COMMANDS:
-            lines = await operator.run(args, settings)
-        elif args.api:
-            lines = await api_mode.run(args, settings.run_dir)
-        else:
-            command = _pay if args.command == "pay" else _other
-            lines = await command(args, settings)
+        lines = await _command(args)
+    except CliError as exc:
+        return _fail(exc.message, exc.code, exc.output)
     except PaymentError as exc:
-        sys.stderr.write(f"error: {exc.message}\n")
-        return 1
+        return _fail(exc.message, exit_for_http(exc.status_code))
     except ProcessorFailure as exc:
-        sys.stderr.write(f"error: processor unavailable ({exc.code}); nothing was started\n")
-        return 1
-    except (ValidationFailed, ValueError) as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return 1
+        code = Exit.UNAVAILABLE if exc.error_type.retryable else Exit.REFUSED
+        return _fail(f"processor unavailable ({exc.code}); nothing was started", code)
+    except RPCError as exc:
+        code = Exit.UNAVAILABLE if exc.status in ops.UNREACHABLE else Exit.REFUSED
+        return _fail(f"Temporal answered {exc.status.name}: {exc.message}", code)
+    except ValidationError as exc:
+        return _fail(_one_line(exc), Exit.REFUSED)
+    except ValueError as exc:
+        return _fail(str(exc), Exit.REFUSED)
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return Exit.OK

@@ -5,17 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from cli import insight
+from cli.direct import api_word, connect_direct
 from cli.render import view_lines
 from payments.models import PaymentView
 from payments.reconcile import ReconcileReport
 from payments.settings import Settings
-from payments.temporal_client import connect
 from workflows.reconciliation_schedule import reconcile_now
 
-COMMANDS = frozenset({"problems", "story", "reconcile", "report", "processors"})
+NEEDS = {
+    "problems": "Temporal visibility and the run folder's findings",
+    "story": "Temporal, the processors' ledgers and the run folder",
+    "reconcile": "Temporal",
+    "report": "Temporal visibility",
+    "processors": "the workers' breaker files in the run folder",
+}
+"""What each operator command reads directly (none of it is behind the merchant API)."""
+COMMANDS = frozenset(NEEDS)
 
 
 def _since(text: str) -> Any:
@@ -55,6 +64,34 @@ def _report_lines(report: ReconcileReport) -> list[str]:
     return lines + (_table(rows, ["kind", "payment_id", "processor", "detail"]) if rows else [])
 
 
+def _summary_lines(summary: dict[str, Any]) -> list[str]:
+    """``report`` as a few small tables; statuses in the API's words and the workflow's."""
+    rate = summary["approval_rate"]
+    shown = "n/a (nothing decided yet)" if rate is None else f"{rate:.1%}"
+    since = datetime.fromisoformat(summary["since"]).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"since {since}: {summary['payments']} payments, approval rate {shown}"]
+    statuses = [
+        {"status": api_word(s), "workflow status": s, "payments": n}
+        for s, n in summary["by_status"].items()
+    ]
+    tables = [
+        (statuses, ["status", "workflow status", "payments"]),
+        (_counted(summary["by_currency"], "currency"), ["currency", "payments"]),
+        (
+            _counted(summary["top_decline_reasons"], "decline reason"),
+            ["decline reason", "payments"],
+        ),
+    ]
+    for rows, columns in tables:
+        if rows:
+            lines += ["", *_table(rows, columns)]
+    return lines
+
+
+def _counted(counts: dict[str, int], name: str) -> list[dict[str, Any]]:
+    return [{name: key, "payments": n} for key, n in counts.items()]
+
+
 def _story_lines(story: dict[str, Any]) -> list[str]:
     lines = view_lines(PaymentView.model_validate(story["payment"]))
     if "customer_message" in story:
@@ -82,7 +119,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> list[str]:
             return [json.dumps(rows)]
         cols = ["worker_pid", "alive", "processor", "state"]
         return _table(rows, cols) if rows else ["no breaker has changed state: all closed"]
-    client = await connect(settings)
+    client = await connect_direct(settings)
     render: Callable[[Any], list[str]]
     if args.command == "problems":
         result: Any = await insight.problems(
@@ -100,5 +137,5 @@ async def run(args: argparse.Namespace, settings: Settings) -> list[str]:
         result = await insight.summary(
             client, merchant=args.merchant, since=args.since, limit=args.limit
         )
-        render = lambda r: [f"{k:<20} {v}" for k, v in r.items()]  # noqa: E731
+        render = _summary_lines
     return [json.dumps(result, default=str)] if args.json else render(result)

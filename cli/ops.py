@@ -54,7 +54,7 @@ T = TypeVar("T")
 
 
 # RPC outcomes that say nothing about the payment, only that Temporal was not reached in time.
-_UNREACHABLE = frozenset(
+UNREACHABLE = frozenset(
     {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
 )
 
@@ -67,7 +67,7 @@ def _as_payment_error(exc: BaseException) -> PaymentError:
         return StateConflict(cause.message)
     if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
         return NotFound("no such payment")
-    if isinstance(exc, RPCError) and exc.status in _UNREACHABLE:
+    if isinstance(exc, RPCError) and exc.status in UNREACHABLE:
         return TemporalUnavailable(f"Temporal did not answer ({exc.status.name}); retry later")
     return PaymentError(str(cause))
 
@@ -198,12 +198,13 @@ async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
 
 
 async def list_payments(
-    client: Client, *, status: PaymentStatus | None, limit: int
+    client: Client, *, statuses: list[PaymentStatus] | None, limit: int
 ) -> list[tuple[str, str]]:
-    """(payment id, status) pairs from Temporal visibility, newest first."""
+    """(payment id, workflow status) pairs from Temporal visibility, newest first."""
     query = "WorkflowType = 'PaymentWorkflow'"
-    if status is not None:
-        query += f" AND PaymentStatus = '{status.value}'"
+    if statuses is not None:
+        values = ", ".join(f"'{s.value}'" for s in statuses)
+        query += f" AND PaymentStatus IN ({values})"
     rows: list[tuple[str, str]] = []
     async for wf in client.list_workflows(query, limit=limit):
         rows.append((wf.id, wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "?"))

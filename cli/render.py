@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.views import api_status
 from payments.models import PaymentView, Refund
 from payments.money import format_minor
 
@@ -14,7 +15,7 @@ def view_lines(v: PaymentView) -> list[str]:
 
     lines = [
         f"payment    {v.payment_id}",
-        f"status     {v.status.value}",
+        f"status     {_status(v)}",
         f"amount     {m(v.amount)} ({v.capture_method.value} capture)",
         f"card       {v.card.brand} ****{v.card.last4}",
         f"authorized {m(v.amount_authorized)}   captured {m(v.amount_captured)}"
@@ -27,6 +28,12 @@ def view_lines(v: PaymentView) -> list[str]:
             f"  {t.at:%H:%M:%S} {t.from_status.value} -> {t.to_status.value}  {t.detail or ''}"
         )
     return lines
+
+
+def _status(v: PaymentView) -> str:
+    """The API's word, and the workflow's (search attribute) where it differs."""
+    api = api_status(v).value
+    return api if api == v.status.value else f"{api} (workflow status {v.status.value})"
 
 
 def refund_line(r: Refund) -> str:

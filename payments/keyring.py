@@ -54,7 +54,10 @@ def load_keyring(path: Path) -> Keyring:
         keys = {str(k): base64.b64decode(v, validate=True) for k, v in raw["keys"].items()}
         return Keyring(active_id=str(raw["active"]), keys=keys)
     except FileNotFoundError:
-        raise KeyringError(f"no key file at {path}; create one with `make keys`") from None
+        raise KeyringError(
+            f"no key file at {path}: `make up` creates the local stack's (PAYMENTS_RUN_DIR), "
+            f"`python -m payments.keys new --file {path}` a new one"
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise KeyringError(f"malformed key file {path}: {type(exc).__name__}") from None
 

@@ -6,6 +6,8 @@ import sys
 
 from temporalio.common import SearchAttributeKey
 
+# The workflow's status (payments.status.PaymentStatus), not the API's word for it: the README's
+# "Two names for one status" table (from api.views.API_STATUS) maps one to the other.
 PAYMENT_STATUS = SearchAttributeKey.for_keyword("PaymentStatus")
 PAYMENT_MERCHANT = SearchAttributeKey.for_keyword("PaymentMerchant")
 PAYMENT_CURRENCY = SearchAttributeKey.for_keyword("PaymentCurrency")

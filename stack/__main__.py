@@ -1,29 +1,31 @@
-"""Run the local stack in the background: ``python -m stack up|down|status``.
+"""Run the local stack in the background: python -m stack up|down|status.
 
-``up`` starts the codec server, the Temporal dev server (its Web UI decrypting through the
-codec server), the card-processor simulator and the workers,
-detached so they outlive ``make``, and waits until each is healthy. It is idempotent:
-healthy components it started before are left alone. ``down`` stops exactly what
-``up`` started (by pid file, checking the command line so a recycled pid is never
-signalled) and is safe to run twice. ``status`` reports each component.
+up starts the codec server, the Temporal dev server (its Web UI decrypting through the codec
+server), the primary and secondary card-processor simulators, the workers and the merchant
+HTTP API, detached so they outlive make, and waits until each is healthy. It is idempotent:
+healthy components it started before are left alone. down stops exactly what up started (by
+pid file, checking the command line so a recycled pid is never signalled) and is safe to run
+twice. status reports each component.
 
-Environment variables (defaults in brackets):
-    PAYMENTS_RUN_DIR   run folder: logs/, pids/, temporal.db, simulator.db and keys [<repo>/.run]
-    TEMPORAL_PORT      dev server gRPC port [7233]
-    TEMPORAL_UI_PORT   dev server Web UI port [8233]
-    SIMULATOR_PORT     primary simulator HTTP port [8081]
-    SECONDARY_SIMULATOR_PORT  secondary simulator HTTP port [8082]
-    WORKER_COUNT       number of worker processes [1]
-    CODEC_PORT         codec server HTTP port [8234]
-    STACK_TIMEOUT      seconds to wait for each component to become healthy [60]
+Environment variables (defaults in brackets; the table is stack/variables.py):
+    PAYMENTS_RUN_DIR          run folder: logs/, pids/, databases, keys [<repo>/.run]
+    TEMPORAL_PORT             dev server gRPC port [7233]
+    TEMPORAL_UI_PORT          dev server Web UI port [8233]
+    SIMULATOR_PORT            primary processor simulator HTTP port [8081]
+    SECONDARY_SIMULATOR_PORT  secondary processor simulator HTTP port [8082]
+    WORKER_COUNT              number of worker processes [1]
+    CODEC_PORT                codec server HTTP port [8234]
+    API_PORT                  merchant HTTP API port [8000]
+    METRICS_PORT              first worker metrics port; two per worker (business, SDK) [9464]
+    STACK_TIMEOUT             seconds to wait for each component to become healthy [60]
 
-Workers get PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_PROCESSOR_URL and PAYMENTS_RUN_DIR
-pointing at this stack; any other PAYMENTS_* variable set here passes through.
+Workers and the API get PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_PROCESSOR_URL, PAYMENTS_PROCESSORS
+and PAYMENTS_RUN_DIR pointing at this stack; any other PAYMENTS_* variable set here passes
+through. up prints the export lines that point starter.py at this stack.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 from payments.exits import exit_now
@@ -76,13 +78,20 @@ def status(cfg: StackConfig) -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch the sub-command; return the exit status."""
+    if argv in (["-h"], ["--help"]):
+        print(f"{USAGE}\n\n{__doc__}")
+        return 0
     if len(argv) != 1 or argv[0] not in ("up", "down", "status"):
-        print(USAGE, file=sys.stderr)
+        print(f"{USAGE} (--help lists the environment variables)", file=sys.stderr)
         return 2
-    cfg = StackConfig.from_env()
+    try:
+        cfg = StackConfig.from_env()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         if argv[0] == "up":
-            up(cfg, timeout=float(os.environ.get("STACK_TIMEOUT", "60")))
+            up(cfg, timeout=cfg.timeout)
         elif argv[0] == "down":
             down(cfg)
         else:

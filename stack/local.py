@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stack import checks
+from stack import checks, variables
 from stack.api import api_spec
 from stack.codec import DEFAULT_PORT, codec_server_command, path_secret, ui_codec_args
 from stack.commands import (
@@ -37,23 +37,18 @@ class StackConfig:
     api_port: int = 8000
     metrics_port: int = 9464
     """Worker i serves business metrics on ``metrics_port + 2(i-1)``, SDK metrics on the next."""
+    timeout: float = 60.0
+    """Seconds ``up`` waits for each component to become healthy."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
-        """Read ``PAYMENTS_RUN_DIR``, ``TEMPORAL_PORT``, ``TEMPORAL_UI_PORT``,
-        ``SIMULATOR_PORT``, ``WORKER_COUNT``, ``CODEC_PORT`` and ``API_PORT``."""
+        """Read the variables of ``stack.variables.VARIABLES``; unset ones keep their default.
+
+        Raises:
+            ValueError: A port, count or timeout is not a number.
+        """
         run_dir = Path(env.get("PAYMENTS_RUN_DIR") or REPO_ROOT / ".run")
-        return cls(
-            run_dir=run_dir.resolve(),
-            temporal_port=int(env.get("TEMPORAL_PORT", "7233")),
-            ui_port=int(env.get("TEMPORAL_UI_PORT", "8233")),
-            simulator_port=int(env.get("SIMULATOR_PORT", "8081")),
-            secondary_port=int(env.get("SECONDARY_SIMULATOR_PORT", "8082")),
-            worker_count=int(env.get("WORKER_COUNT", "1")),
-            codec_port=int(env.get("CODEC_PORT", str(DEFAULT_PORT))),
-            api_port=int(env.get("API_PORT", "8000")),
-            metrics_port=int(env.get("METRICS_PORT", "9464")),
-        )
+        return cls(run_dir=run_dir.resolve(), **variables.read(env))  # type: ignore[arg-type]
 
     @property
     def logs(self) -> Path:
@@ -123,15 +118,20 @@ def components(cfg: StackConfig) -> list[Component]:
         port_var="SECONDARY_SIMULATOR_PORT",
         ledger="secondary",
     )
-    settings = worker_settings(
+    settings = stack_settings(cfg)
+    workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
+    api = Component(**api_spec(cfg.api_port, settings))
+    return [codec, temporal, simulator, secondary, *workers, api]
+
+
+def stack_settings(cfg: StackConfig) -> dict[str, str]:
+    """The ``PAYMENTS_*`` variables that point a worker, the API or ``starter.py`` at the stack."""
+    return worker_settings(
         temporal_port=cfg.temporal_port,
         simulator_port=cfg.simulator_port,
         run_dir=cfg.run_dir,
         secondary_port=cfg.secondary_port,
     )
-    workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
-    api = Component(**api_spec(cfg.api_port, settings))
-    return [codec, temporal, simulator, secondary, *workers, api]
 
 
 def worker_metrics_ports(cfg: StackConfig, index: int) -> tuple[int, int]:

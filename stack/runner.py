@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 
@@ -9,7 +10,13 @@ from payments.keyring import ensure_keyring
 from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
-from stack.local import Component, StackConfig, components, worker_metrics_ports
+from stack.local import (
+    Component,
+    StackConfig,
+    components,
+    stack_settings,
+    worker_metrics_ports,
+)
 from stack.pidfile import PidRecord, is_ours
 from stack.procs import ManagedProcess, NotReady, free_port, log_tail, port_free
 
@@ -44,6 +51,17 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     _print_metrics(cfg)
     _print_codec(cfg)
     print_api(cfg.api_port, cfg.run_dir, keys)
+    print_starter(cfg)
+
+
+def print_starter(cfg: StackConfig) -> None:
+    """The exact environment that points ``starter.py`` (direct mode) at this stack."""
+    print("starter.py     on Temporal directly, with this stack's settings (ports included):")
+    for name, value in stack_settings(cfg).items():
+        print(f"  export {name}={shlex.quote(value)}")
+    print("  .venv/bin/python starter.py list --status requires_capture")
+    print(f"  or through the API: .venv/bin/python starter.py --api http://127.0.0.1:{cfg.api_port}"
+          " --merchant merchant_a list")  # fmt: skip
 
 
 def _print_metrics(cfg: StackConfig) -> None:

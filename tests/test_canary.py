@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.errors import Exit
 from payments.cards import luhn_valid
 from stack.commands import REPO_ROOT
 from stack.procs import free_port, free_port_run
@@ -66,10 +67,10 @@ class Stack:
         self.output += [done.stdout, done.stderr]
         return done
 
-    def pay(self, number: str, cvc: str, *extra: str) -> dict[str, object]:
+    def pay(self, number: str, cvc: str, *extra: str, exit_code: int = 0) -> dict[str, object]:
         exp = f"12/{date.today().year + 2}"
         done = self.run("--json", "pay", "--card", number, "--cvc", cvc, "--exp", exp, *extra)
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == exit_code, done.stderr
         return dict(json.loads(done.stdout))
 
 
@@ -88,7 +89,7 @@ def _exercise(s: Stack, number: str, cvc: str) -> None:
     manual = s.pay(number, cvc, "--amount", "2500", "--capture", "manual")
     assert s.run("capture", str(manual["payment_id"]), "--amount", "2000").returncode == 0
     assert s.run("refund", str(manual["payment_id"]), "--amount", "700").returncode == 0
-    declined = s.pay(number, cvc, "--amount", "9999999")
+    declined = s.pay(number, cvc, "--amount", "9999999", exit_code=Exit.DECLINED)
     assert declined["status"] == "failed"
     # Every authorize fails for three seconds, so the error paths run and log, then recover.
     s.sim.faults(error_rate=1.0, operations=["authorize"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 
+from cli.errors import Exit
 from payments.findings import FindingStore
 from payments.reconcile import Finding, FindingKind, ReconcileReport
 from payments.settings import Settings
@@ -17,17 +19,17 @@ from tests.test_starter_cli import starter
 pytestmark = pytest.mark.usefixtures("worker")
 
 
-async def _pay(settings: Settings, merchant: str, card: str) -> str:
+async def _pay(settings: Settings, merchant: str, card: str, exit_code: int = 0) -> str:
     done = await starter(settings, "--json", "pay", "--amount", "1200", "--card", card,
                          "--merchant", merchant)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == exit_code, done.stderr
     return str(json.loads(done.stdout)["payment_id"])
 
 
 async def test_problems_story_and_report(settings: Settings) -> None:
     merchant = f"m_{uuid.uuid4().hex[:8]}"
     good = await _pay(settings, merchant, "visa")
-    bad = await _pay(settings, merchant, "decline")
+    bad = await _pay(settings, merchant, "decline", Exit.DECLINED)
 
     done = await starter(settings, "--json", "problems", "--merchant", merchant, "--since", "1h")
     rows = json.loads(done.stdout)
@@ -45,6 +47,12 @@ async def test_problems_story_and_report(settings: Settings) -> None:
     assert report["payments"] == 2 and report["approval_rate"] == 0.5
     assert report["top_decline_reasons"] == {"generic_decline": 1}
     assert report["by_currency"] == {"USD": 2}
+
+    text = (await starter(settings, "report", "--since", "1h", "--merchant", merchant)).stdout
+    assert "2 payments, approval rate 50.0%" in text
+    assert re.search(r"^succeeded\s+captured\s+1$", text, re.MULTILINE), text
+    assert re.search(r"^generic_decline\s+1$", text, re.MULTILINE), text
+    assert "{" not in text and "'" not in text  # no Python dicts
 
 
 async def test_problems_lists_reconciliation_findings(settings: Settings) -> None:

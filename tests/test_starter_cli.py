@@ -110,10 +110,15 @@ async def test_capture_and_refund_above_limits_change_nothing(
     assert "4242424242424242" not in shown.stdout + shown.stderr
 
 
-async def test_list_filters_by_status(client: Client, settings: Settings) -> None:
+async def test_list_filters_by_the_api_status(client: Client, settings: Settings) -> None:
     done = await starter(settings, "--json", "pay", "--amount", "250", "--capture", "manual")
     payment_id = json.loads(done.stdout)["payment_id"]
-    listed = await starter(settings, "list", "--status", "authorized", "--limit", "500")
-    assert listed.returncode == 0
-    assert payment_id in listed.stdout
+    listed = await starter(settings, "list", "--status", "requires_capture", "--limit", "500")
+    assert listed.returncode == 0, listed.stderr
+    assert f"{payment_id}  requires_capture" in listed.stdout
     assert payment_id not in (await starter(settings, "list", "--status", "failed")).stdout
+    shown = await starter(settings, "status", payment_id)
+    assert "requires_capture (workflow status authorized)" in shown.stdout
+    # The workflow's word is refused with the API's word for it, before anything connects.
+    old = await starter(settings, "list", "--status", "authorized")
+    assert old.returncode == 2 and "the CLI uses the API's: requires_capture" in old.stderr

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.errors import Exit
 from stack.commands import REPO_ROOT
 from tests.api.conftest import Merchant
 
@@ -42,6 +43,6 @@ async def test_pay_capture_refund_status_and_list_through_the_api(
     declined = await asyncio.to_thread(
         _starter, api_url, keys, "pay", "--amount", "100", "--card", "decline"
     )
-    assert declined.returncode == 1
+    assert declined.returncode == Exit.DECLINED
     assert declined.stderr.startswith("error: card_declined:")
     assert "4000000000000002" not in declined.stderr + declined.stdout

@@ -1,0 +1,129 @@
+"""The README's generated tables, rendered from the tables in code that they describe.
+
+``python -m stack.readme`` rewrites every block between ``<!-- generated: NAME -->`` and
+``<!-- end: NAME -->`` in README.md; ``--check`` only says whether one is stale (tests/test_docs.py
+runs it). Edit the code's table, not the README's.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from api.views import API_STATUS
+from cli.errors import MEANING
+from payments.settings import Settings
+from stack import variables
+from stack.commands import REPO_ROOT
+from workflows.authorization import ATTEMPTS_PER_PROCESSOR
+from workflows.policies import CALL_TIMEOUT, POLICIES, StepName, StepPolicy
+
+README = REPO_ROOT / "README.md"
+
+
+def status_table() -> str:
+    """Workflow status to API status, from ``api.views.API_STATUS``."""
+    rows = [
+        f"| `{internal.value}` | `{api.value}` | {'yes' if internal.is_terminal else 'no'} |"
+        for internal, api in API_STATUS.items()
+    ]
+    head = "| workflow status (`PaymentStatus`) | API status | final |"
+    return "\n".join([head, "|---|---|---|", *rows])
+
+
+def _span(td: timedelta) -> str:
+    seconds = int(td.total_seconds())
+    for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}" + ("s" if unit == "day" and n > 1 else "")
+    return f"{seconds} s"
+
+
+def _notes() -> dict[StepName, str]:
+    alert = Settings.model_fields["unknown_outcome_alert_seconds"].default
+    # workflows/authorization.py sleeps ``attempt`` seconds after each failed attempt.
+    pauses = ", ".join(f"{n} s" for n in range(1, ATTEMPTS_PER_PROCESSOR))
+    return {
+        StepName.BALANCE: "then the next processor",
+        StepName.AUTHORIZE: f"the workflow makes {ATTEMPTS_PER_PROCESSOR} attempts per processor "
+        f"({pauses} apart), then asks (`inquire`) or fails over",
+        StepName.INQUIRE: "each round is bounded by `PAYMENTS_UNKNOWN_OUTCOME_ALERT_SECONDS` "
+        f"({alert} s) instead; rounds repeat until the processor answers",
+        StepName.CAPTURE: "the customer's money is already held",
+        StepName.NOTIFY: "a merchant's endpoint may be down; the payment never waits for it",
+    }
+
+
+def _attempts(policy: StepPolicy) -> str:
+    return "until the deadline" if policy.max_attempts == 0 else str(policy.max_attempts)
+
+
+def retry_table() -> str:
+    """Every step's timeouts and retries, from ``workflows.policies.POLICIES``."""
+    notes = _notes()
+    head = "| step | runs as | each call | retries for | attempts | backoff | note |"
+    rows = [head, "|---|---|---|---|---|---|---|"]
+    for step, p in POLICIES.items():
+        kind = "local activity" if p.local else "activity"
+        retry = p.retry()
+        backoff = (
+            f"{_span(retry.initial_interval)}, x{retry.backoff_coefficient:g} each retry, "
+            f"at most {_span(p.max_interval)}"
+        )
+        if p.max_attempts == 1:
+            backoff = "none (one attempt)"
+        rows.append(
+            f"| `{step.value}` | {kind} | {_span(CALL_TIMEOUT)} | {_span(p.schedule_to_close)} "
+            f"| {_attempts(p)} | {backoff} | {notes.get(step, '')} |"
+        )
+    return "\n".join(rows)
+
+
+def exit_table() -> str:
+    """``starter.py``'s exit statuses, from ``cli.errors.MEANING``."""
+    rows = [f"| {int(code)} | {meaning} |" for code, meaning in MEANING.items()]
+    return "\n".join(["| exit status | meaning |", "|---|---|", *rows])
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "status-vocabulary": status_table,
+    "retry-budgets": retry_table,
+    "stack-variables": variables.as_markdown,
+    "exit-statuses": exit_table,
+}
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block replaced by its current rendering.
+
+    Raises:
+        ValueError: A section's markers are missing.
+    """
+    for name, make in SECTIONS.items():
+        block = re.compile(rf"(<!-- generated: {name} -->\n)(?:.*?\n)?(<!-- end: {name} -->)", re.S)
+        if not block.search(text):
+            raise ValueError(f"README has no generated block {name!r}")
+        body = make()
+        text = block.sub(lambda m: f"{m.group(1)}{body}\n{m.group(2)}", text)  # noqa: B023
+    return text
+
+
+def main(argv: list[str], path: Path = README) -> int:
+    """Rewrite the README's generated blocks, or with ``--check`` report whether any is stale."""
+    text = path.read_text()
+    fresh = render(text)
+    if "--check" in argv:
+        if fresh != text:
+            print(f"{path} is stale: run python -m stack.readme", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,69 @@
+"""The environment variables ``make up`` reads: one table, rendered into the README and into
+``python -m stack --help``, so neither can miss one again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable: the ``StackConfig`` field it sets, its default and what it is for."""
+
+    name: str
+    field: str
+    default: int | float | str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("PAYMENTS_RUN_DIR", "run_dir", "<repo>/.run",
+             "run folder: logs/, pids/, databases, keys"),
+    Variable("TEMPORAL_PORT", "temporal_port", 7233, "dev server gRPC port"),
+    Variable("TEMPORAL_UI_PORT", "ui_port", 8233, "dev server Web UI port"),
+    Variable("SIMULATOR_PORT", "simulator_port", 8081, "primary processor simulator HTTP port"),
+    Variable("SECONDARY_SIMULATOR_PORT", "secondary_port", 8082,
+             "secondary processor simulator HTTP port"),
+    Variable("WORKER_COUNT", "worker_count", 1, "number of worker processes"),
+    Variable("CODEC_PORT", "codec_port", 8234, "codec server HTTP port"),
+    Variable("API_PORT", "api_port", 8000, "merchant HTTP API port"),
+    Variable("METRICS_PORT", "metrics_port", 9464,
+             "first worker metrics port; two per worker (business, SDK)"),
+    Variable("STACK_TIMEOUT", "timeout", 60.0,
+             "seconds to wait for each component to become healthy"),
+)  # fmt: skip
+
+
+def read(env: Mapping[str, str]) -> dict[str, int | float]:
+    """The numeric settings found in ``env``, by ``StackConfig`` field.
+
+    Raises:
+        ValueError: A variable is set to something that is not a number of its kind.
+    """
+    values: dict[str, int | float] = {}
+    for var in VARIABLES:
+        if isinstance(var.default, str) or var.name not in env:
+            continue
+        kind = type(var.default)
+        try:
+            values[var.field] = kind(env[var.name])
+        except ValueError:
+            raise ValueError(f"{var.name} must be a number, not {env[var.name]!r}") from None
+    return values
+
+
+def _shown(var: Variable) -> str:
+    return f"{var.default:g}" if isinstance(var.default, float) else str(var.default)
+
+
+def as_text() -> str:
+    """The variables as ``python -m stack --help`` (and the module docstring) list them."""
+    width = max(len(v.name) for v in VARIABLES)
+    return "\n".join(f"    {v.name:<{width}}  {v.meaning} [{_shown(v)}]" for v in VARIABLES)
+
+
+def as_markdown() -> str:
+    """The variables as the README's table."""
+    rows = [f"| `{v.name}` | `{_shown(v)}` | {v.meaning} |" for v in VARIABLES]
+    return "\n".join(["| variable | default | meaning |", "|---|---|---|", *rows])
