@@ -128,6 +128,8 @@ class PaymentOut(Strict):
     amount_refunded: int
     capture_method: CaptureMethod
     card: CardOut
+    payment_method: str
+    """The card's reusable ``pm_`` id: pay again with ``payment_method`` instead of ``card``."""
     customer: str | None
     description: str | None
     metadata: dict[str, str]

@@ -88,10 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
 async def _pay(args: argparse.Namespace, settings: Settings) -> list[str]:
     reject_card_like(args.description, param="description")
     raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
-    card = await ops.tokenize_card(settings, raw)
+    merchant = args.merchant or settings.merchant_id
+    card = await ops.tokenize_card(settings, raw, merchant_id=merchant)
     req = PaymentRequest(
         payment_id=new_payment_id(),
-        merchant_id=args.merchant or settings.merchant_id,
+        merchant_id=merchant,
         amount=Money(amount=args.amount, currency=args.currency),
         capture_method=CaptureMethod(args.capture),
         card=card,
