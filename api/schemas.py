@@ -9,7 +9,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
 from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
 from payments.money import Currency, PositiveMinorUnits
@@ -38,6 +46,14 @@ class ApiStatus(StrEnum):
 # -- requests ----------------------------------------------------------------------------------
 
 
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+# Any case in (Stripe clients send "usd"); the canonical uppercase code everywhere after.
+ApiCurrency = Annotated[Currency, BeforeValidator(_upper)]
+
+
 class CardIn(Strict):
     """A raw card; tokenized into the vault before any workflow starts."""
 
@@ -58,7 +74,7 @@ class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
     amount: PositiveMinorUnits
-    currency: Currency
+    currency: ApiCurrency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC

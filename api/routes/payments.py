@@ -56,7 +56,8 @@ async def create_payment(
         request,
         merchant,
         key,
-        canonical(data),
+        # "usd" and "USD" are one request: fingerprint the canonical code.
+        canonical({**data, "currency": body.currency.value}),
         lambda: service.create(state, merchant, payment_id, body, card, lang),
     )
 
