@@ -105,7 +105,8 @@ class CreateRefund(Strict):
 class CreateWebhookEndpoint(Strict):
     """``POST /v1/webhook_endpoints``: where this merchant's signed events go."""
 
-    url: Annotated[StrictStr, StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$")]
+    url: Annotated[StrictStr, StringConstraints(max_length=2048)]
+    """An http(s) URL of a public host; checked by ``payments.webhook_urls.check_url``."""
 
 
 # -- responses ---------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ def components(cfg: StackConfig) -> list[Component]:
         run_dir=cfg.run_dir,
         secondary_port=cfg.secondary_port,
     )
+    # A local stack for development: webhooks may go to 127.0.0.1 (off by default, see SSRF).
+    settings["PAYMENTS_WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
     workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
     api = Component(**api_spec(cfg.api_port, settings))
     return [codec, temporal, simulator, secondary, *workers, api]
