@@ -129,6 +129,7 @@ def build_worker(
         directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
         http=http.web,
         timeout=settings.webhook_timeout_seconds,
+        allow_private=settings.webhook_allow_private_targets,
     )
     reconcile = ReconcileActivities(
         processors={p.name: p.url for p in endpoints},

@@ -13,6 +13,7 @@ from payments import metrics
 from payments.errors import ErrorType
 from payments.merchants import MerchantDirectory
 from payments.models import Frozen
+from payments.webhook_urls import TargetRefused, check_url, pinned, public_address
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, WebhookEvent, sign
 
 
@@ -27,12 +28,47 @@ class NotifyActivities:
     """Delivers webhook events to the merchant's registered endpoint."""
 
     def __init__(
-        self, *, directory: MerchantDirectory, http: httpx.AsyncClient, timeout: float
+        self,
+        *,
+        directory: MerchantDirectory,
+        http: httpx.AsyncClient,
+        timeout: float,
+        allow_private: bool = False,
     ) -> None:
-        """Share the worker's pooled ``http`` client, with a shorter timeout per delivery."""
+        """Share the worker's pooled ``http`` client, with a shorter timeout per delivery.
+
+        ``allow_private`` lets deliveries reach non-public addresses (local development only).
+        """
         self._directory = directory
         self._http = http
         self._timeout = timeout
+        self._allow_private = allow_private
+
+    async def _destination(self, url: str) -> tuple[str, dict[str, str], dict[str, str]]:
+        """URL, extra headers and extensions to connect with, checked at every delivery.
+
+        The host name is resolved here and the connection pinned to the address checked: it
+        may resolve elsewhere than at registration (DNS rebinding), and URLs registered before
+        the rules existed are checked too.
+        """
+        try:
+            target = check_url(url, allow_private=self._allow_private)
+            if self._allow_private:
+                return url, {}, {}
+            return pinned(target, await public_address(target))
+        except TargetRefused as refused:
+            metrics.WEBHOOK_FAILURES.labels(reason="refused_target").inc()
+            raise ApplicationError(
+                f"webhook endpoint refused: {refused}",
+                type=ErrorType.WEBHOOK_UNDELIVERED,
+                non_retryable=True,
+            ) from None
+        except OSError as exc:
+            metrics.WEBHOOK_FAILURES.labels(reason="unresolved").inc()
+            raise ApplicationError(
+                f"webhook endpoint host did not resolve: {type(exc).__name__}",
+                type=ErrorType.WEBHOOK_UNDELIVERED,
+            ) from None
 
     @activity.defn(name="notify")
     async def notify(self, event: WebhookEvent) -> Delivery:
@@ -40,15 +76,17 @@ class NotifyActivities:
         hook = await asyncio.to_thread(self._directory.webhook, event.merchant_id)
         if hook is None:
             return Delivery(delivered=False)
+        url, pin_headers, extensions = await self._destination(hook.url)
         body = event.model_dump_json().encode()
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(hook.secret, body, int(time.time())),
             EVENT_ID_HEADER: event.id,
+            **pin_headers,
         }
         try:
             resp = await self._http.post(
-                hook.url, content=body, headers=headers, timeout=self._timeout
+                url, content=body, headers=headers, timeout=self._timeout, extensions=extensions
             )
         except httpx.HTTPError as exc:
             metrics.WEBHOOK_FAILURES.labels(reason="unreachable").inc()

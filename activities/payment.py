@@ -75,9 +75,17 @@ class PaymentActivities:
         self._board = board
         self._vault = vault
 
-    async def _card(self, token: str) -> JSON:
+    async def _card(self, token: str, merchant_id: str | None) -> JSON:
+        """The card for ``token``, if it is ``merchant_id``'s (defence in depth: the API checks
+        first). Tokens from before owners existed still resolve, so payments running at the
+        upgrade finish. ``None`` only for the balance check, whose input names no merchant."""
         try:
-            card = await asyncio.to_thread(self._vault.resolve, token)
+            if merchant_id is None:
+                card = await asyncio.to_thread(self._vault.resolve_any_owner, token)
+            else:
+                card = await asyncio.to_thread(
+                    self._vault.resolve, token, merchant_id, allow_unowned=True
+                )
         except VaultError as exc:
             raise ApplicationError(
                 str(exc), "card_not_found", "", type=ErrorType.CARD_NOT_FOUND, non_retryable=True
@@ -135,7 +143,7 @@ class PaymentActivities:
     @activity.defn(name="check_balance")
     async def check_balance(self, req: BalanceCheckInput) -> BalanceCheckResult:
         """Ask how much the card can spend, so a prepaid card short of funds fails early."""
-        card = await self._card(req.card_token)
+        card = await self._card(req.card_token, None)
         data = await self._call(
             req.processor, lambda p: p.balance(card, req.currency.value), may_fail_over=True
         )
@@ -144,7 +152,7 @@ class PaymentActivities:
     @activity.defn(name="authorize")
     async def authorize(self, req: AuthorizeInput) -> AuthorizeResult:
         """Place a hold; the token is resolved to a card number only here, in memory."""
-        card = await self._card(req.card_token)
+        card = await self._card(req.card_token, req.merchant_id)
         body = {
             "card": card,
             "amount": req.amount.amount,

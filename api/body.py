@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from api.errors import InvalidRequest, PayloadTooLarge
+from payments.money import Currency
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -125,7 +126,7 @@ def _error_for(err: ErrorDetails) -> InvalidRequest:
     param = param_of(tuple(err["loc"]))
     code, words = _CODES.get(err["type"], ("parameter_invalid", "is invalid"))
     if param == "currency" and err["type"] == "enum":
-        code = "invalid_currency"
+        code, words = "invalid_currency", "must be one of " + ", ".join(Currency)
     if code.startswith("amount_") and not param.endswith("amount"):
         code = "parameter_invalid"
     # Never err["msg"] or err["input"]: both can repeat what the client sent.

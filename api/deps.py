@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,7 +19,9 @@ from api.settings import ApiSettings
 from payments.merchants import MerchantDirectory
 from payments.vault import CardVault
 
-_BEARER = re.compile(r"^Bearer ([A-Za-z0-9_\-]{16,200})$")
+_API_KEY = re.compile(r"[A-Za-z0-9_\-]{16,200}")
+# An auth scheme (matched case-insensitively, RFC 9110) and its credentials.
+_AUTHORIZATION = re.compile(r"([A-Za-z]+) +([^ ]+)")
 # 1 to 255 printable ASCII characters, as Stripe allows.
 _KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 
@@ -43,8 +47,36 @@ def app_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(app_state)]
 
 
+def api_key_of(header: str) -> str | None:
+    """The API key in an ``Authorization`` header, or None if there is none of the right shape.
+
+    ``Bearer <key>``, or ``Basic base64(<key>:)`` (the key as user name, no password) as Stripe
+    clients send it; the scheme in any case.
+    """
+    match = _AUTHORIZATION.fullmatch(header.strip())
+    if match is None:
+        return None
+    scheme, key = match[1].lower(), match[2]
+    if scheme == "basic":
+        key = _basic_user(key) or ""
+    elif scheme != "bearer":
+        return None
+    return key if _API_KEY.fullmatch(key) else None
+
+
+def _basic_user(token: str) -> str | None:
+    try:
+        decoded = base64.b64decode(token, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, colon, password = decoded.partition(":")
+    # A password would be a second secret we ignore; refuse rather than pretend to check it.
+    return user if colon and not password else None
+
+
 async def merchant(request: Request, state: State) -> str:
-    """The merchant whose API key is in ``Authorization: Bearer``, after its rate limit.
+    """The merchant whose API key is in ``Authorization`` (see ``api_key_of``), after its rate
+    limit.
 
     Raises:
         Unauthorized: No key, a malformed one, or one that belongs to no merchant.
@@ -57,8 +89,8 @@ async def merchant(request: Request, state: State) -> str:
             code="api_key_missing",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    match = _BEARER.match(header)
-    found = await asyncio.to_thread(state.merchants.merchant_for_key, match[1]) if match else None
+    key = api_key_of(header)
+    found = await asyncio.to_thread(state.merchants.merchant_for_key, key) if key else None
     if found is None:
         # The message never repeats the key.
         raise Unauthorized("invalid API key", headers={"WWW-Authenticate": "Bearer"})

@@ -9,7 +9,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
 from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
 from payments.money import Currency, PositiveMinorUnits
@@ -38,6 +46,14 @@ class ApiStatus(StrEnum):
 # -- requests ----------------------------------------------------------------------------------
 
 
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+# Any case in (Stripe clients send "usd"); the canonical uppercase code everywhere after.
+ApiCurrency = Annotated[Currency, BeforeValidator(_upper)]
+
+
 class CardIn(Strict):
     """A raw card; tokenized into the vault before any workflow starts."""
 
@@ -58,7 +74,7 @@ class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
     amount: PositiveMinorUnits
-    currency: Currency
+    currency: ApiCurrency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
@@ -89,7 +105,8 @@ class CreateRefund(Strict):
 class CreateWebhookEndpoint(Strict):
     """``POST /v1/webhook_endpoints``: where this merchant's signed events go."""
 
-    url: Annotated[StrictStr, StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$")]
+    url: Annotated[StrictStr, StringConstraints(max_length=2048)]
+    """An http(s) URL of a public host; checked by ``payments.webhook_urls.check_url``."""
 
 
 # -- responses ---------------------------------------------------------------------------------
@@ -128,6 +145,8 @@ class PaymentOut(Strict):
     amount_refunded: int
     capture_method: CaptureMethod
     card: CardOut
+    payment_method: str
+    """The card's reusable ``pm_`` id: pay again with ``payment_method`` instead of ``card``."""
     customer: str | None
     description: str | None
     metadata: dict[str, str]

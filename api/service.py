@@ -25,7 +25,7 @@ from payments.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
 
-def check_create(state: AppState, body: CreatePayment) -> RawCard | CardFacts:
+def check_create(state: AppState, merchant: str, body: CreatePayment) -> RawCard | CardFacts:
     """Every check that needs no network, before the key is claimed; returns the card.
 
     Raises:
@@ -55,12 +55,13 @@ def check_create(state: AppState, body: CreatePayment) -> RawCard | CardFacts:
         except CardInvalid as exc:
             raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
         return raw
-    return _stored_card(state, str(body.payment_method))
+    return _stored_card(state, merchant, str(body.payment_method))
 
 
-def _stored_card(state: AppState, token: str) -> CardFacts:
+def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
+    # Another merchant's token gets the unknown-token answer: its existence is not revealed.
     try:
-        stored = state.vault.resolve(token)
+        stored = state.vault.resolve(token, merchant)
         return CardFacts(
             token=token,
             brand=brand_of(stored.number),
@@ -74,12 +75,12 @@ def _stored_card(state: AppState, token: str) -> CardFacts:
         ) from None
 
 
-async def card_facts(state: AppState, card: RawCard | CardFacts) -> CardFacts:
-    """A vault token for a raw card (CVC checked once with the processor)."""
+async def card_facts(state: AppState, merchant: str, card: RawCard | CardFacts) -> CardFacts:
+    """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor)."""
     if isinstance(card, CardFacts):
         return card
     try:
-        return await ops.tokenize_card(state.settings, card)
+        return await ops.tokenize_card(state.settings, card, merchant_id=merchant)
     except ProcessorFailure:
         raise Unavailable(
             "the card processor is unreachable; nothing was charged, retry later",
@@ -99,7 +100,7 @@ async def create(
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
     tracing.tag_payment(payment_id)
     s = state.settings
-    facts = await card_facts(state, card)
+    facts = await card_facts(state, merchant, card)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
     customer = body.customer
     req = PaymentRequest(

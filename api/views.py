@@ -95,6 +95,7 @@ def payment_out(view: PaymentView, lang: Language) -> PaymentOut:
             exp_month=view.card.exp_month,
             exp_year=view.card.exp_year,
         ),
+        payment_method=view.card.token,
         customer=view.customer_id,
         description=view.description,
         metadata=view.metadata,

@@ -41,6 +41,10 @@ class MixResult:
     wall_seconds: float = 0.0
 
 
+BENCH_MERCHANT = "merchant_bench"
+"""Every bench payment's merchant, and so the owner of the bench's card tokens."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where to send work: the client, both task queues and the tokenized cards."""
@@ -57,7 +61,7 @@ One = Callable[[Target, int], Awaitable[Sample]]
 def _request(t: Target, i: int, capture: CaptureMethod) -> PaymentRequest:
     return PaymentRequest(
         payment_id=new_payment_id(),
-        merchant_id="merchant_bench",
+        merchant_id=BENCH_MERCHANT,
         amount=Money(amount=AMOUNT, currency=Currency.USD),
         capture_method=capture,
         card=t.cards[i % len(t.cards)],

@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.configs import Config
 from bench.history import shape_of
-from bench.load import MixResult, Target, run_mix
+from bench.load import BENCH_MERCHANT, MixResult, Target, run_mix
 from bench.stack import BenchStack
 from bench.worker import baseline_queue
 from cli import ops
@@ -46,11 +46,16 @@ def _luhn_visa() -> str:
     return body + str((10 - total % 10) % 10)
 
 
-async def tokenize_cards(settings: Settings, n: int) -> list[CardFacts]:
-    """Tokenize ``n`` cards once up front: tokenization is the edge, not the payment."""
+async def tokenize_cards(
+    settings: Settings, n: int, merchant_id: str = BENCH_MERCHANT
+) -> list[CardFacts]:
+    """Tokenize ``n`` cards of ``merchant_id`` once up front: tokenization is the edge."""
     year = date.today().year + 2
     return [
-        await ops.tokenize_card(settings, RawCard(_luhn_visa(), 12, year, "123")) for _ in range(n)
+        await ops.tokenize_card(
+            settings, RawCard(_luhn_visa(), 12, year, "123"), merchant_id=merchant_id
+        )
+        for _ in range(n)
     ]
 
 

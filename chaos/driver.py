@@ -37,13 +37,19 @@ SETTLED_AFTER_CAPTURE = (
 )  # fmt: skip
 
 
+MerchantCards = dict[str, list[CardFacts]]
+"""Approved cards' tokens by merchant: a token pays only for the merchant that created it."""
+MerchantSpecial = dict[str, dict[str, CardFacts]]
+"""The ``decline`` and ``insufficient`` test cards' tokens, by merchant."""
+
+
 class Driver:
     """Runs plans against one task queue with tokenized cards."""
 
     def __init__(
-        self, box: ClientBox, task_queue: str, cards: list[CardFacts], special: dict[str, CardFacts]
+        self, box: ClientBox, task_queue: str, cards: MerchantCards, special: MerchantSpecial
     ) -> None:
-        """``special`` holds the ``decline`` and ``insufficient`` test cards' tokens."""
+        """Tokens per merchant; ``special`` holds the ``decline`` and ``insufficient`` cards."""
         self.box = box
         self.task_queue = task_queue
         self.cards = cards
@@ -93,7 +99,8 @@ class Driver:
 
     def _request(self, plan: Plan) -> PaymentRequest:
         special = {Kind.DECLINE: "decline", Kind.INSUFFICIENT: "insufficient"}.get(plan.kind)
-        card = self.special[special] if special else self.cards[plan.card]
+        mine = self.cards[plan.merchant]
+        card = self.special[plan.merchant][special] if special else mine[plan.card]
         window = 30 * 86400 if plan.refunds else SHORT_WINDOW_SECONDS
         ttl = EXPIRY_SECONDS if plan.kind is Kind.EXPIRE else 7 * 86400
         return PaymentRequest(

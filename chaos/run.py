@@ -15,14 +15,13 @@ from bench.run import tokenize_cards
 from chaos import report
 from chaos.checks import all_checks
 from chaos.client import ClientBox
-from chaos.driver import Driver, settle
+from chaos.driver import Driver, MerchantCards, MerchantSpecial, settle
 from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hits
 from chaos.monkey import FaultCycler, Monkey
-from chaos.plans import Plan, make_plans
+from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
 from cli import ops
 from payments.cards import RawCard
-from payments.models import CardFacts
 from payments.settings import Settings
 from stack.simadmin import SimulatorAdmin
 
@@ -68,14 +67,23 @@ def client_settings(stack: ChaosStack) -> Settings:
     return Settings(**env)
 
 
-async def cards(settings: Settings) -> tuple[list[CardFacts], dict[str, CardFacts]]:
-    """Approved cards (spread so no credit limit runs out) and the two decline test cards."""
-    approved = await tokenize_cards(settings, APPROVED_CARDS)
+async def cards(settings: Settings) -> tuple[MerchantCards, MerchantSpecial]:
+    """Per merchant (a token pays only for its owner): approved cards (spread so no credit
+    limit runs out) and the two decline test cards."""
     year = time.gmtime().tm_year + 2
-    special = {
-        name: await ops.tokenize_card(settings, RawCard(number, 12, year, "123"))
-        for name, number in (("decline", "4000000000000002"), ("insufficient", "4000000000009995"))
-    }
+    approved: MerchantCards = {}
+    special: MerchantSpecial = {}
+    for merchant in MERCHANTS:
+        approved[merchant] = await tokenize_cards(settings, APPROVED_CARDS, merchant)
+        special[merchant] = {
+            name: await ops.tokenize_card(
+                settings, RawCard(number, 12, year, "123"), merchant_id=merchant
+            )
+            for name, number in (
+                ("decline", "4000000000000002"),
+                ("insufficient", "4000000000009995"),
+            )
+        }
     return approved, special
 
 
@@ -134,7 +142,7 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
     with ChaosStack(workers=opts.workers, worker_env=worker_env(opts)) as stack:
         settings = client_settings(stack)
         approved, special = await cards(settings)
-        plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, len(approved))
+        plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, APPROVED_CARDS)
         box = ClientBox(settings)
         driver = Driver(box, stack.task_queue, approved, special)
         monkey = await _chaos(stack, opts, driver, plans)

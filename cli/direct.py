@@ -63,10 +63,11 @@ async def pay(args: argparse.Namespace, settings: Settings) -> list[str]:
     """Tokenize the card, start the payment and wait (bounded) for its authorization."""
     reject_card_like(args.description, param="description")
     raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
-    card = await ops.tokenize_card(settings, raw)
+    merchant = args.merchant or settings.merchant_id
+    card = await ops.tokenize_card(settings, raw, merchant_id=merchant)
     req = PaymentRequest(
         payment_id=new_payment_id(),
-        merchant_id=args.merchant or settings.merchant_id,
+        merchant_id=merchant,
         amount=Money(amount=args.amount, currency=args.currency),
         capture_method=CaptureMethod(args.capture),
         card=card,

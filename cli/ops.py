@@ -88,10 +88,10 @@ async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
     raise error
 
 
-async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
+async def tokenize_card(settings: Settings, raw: RawCard, *, merchant_id: str) -> CardFacts:
     """Validate, CVC-check (at the first processor that answers) and vault a card.
 
-    Only the token and display facts come back.
+    Only the token and display facts come back; the token can pay only for ``merchant_id``.
     """
     keyring = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), keyring)
@@ -100,7 +100,9 @@ async def tokenize_card(settings: Settings, raw: RawCard) -> CardFacts:
         for i, endpoint in enumerate(endpoints):
             processor = ProcessorClient(http, endpoint.url)
             try:
-                card = await tokenize(raw, processor=processor, vault=vault, today=_today())
+                card = await tokenize(
+                    raw, processor=processor, vault=vault, today=_today(), merchant_id=merchant_id
+                )
                 break
             except ProcessorFailure as failure:
                 if not failure.error_type.retryable or i == len(endpoints) - 1:

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     merchants_db: Path | None = None
     """Merchants' hashed API keys and webhook endpoints; ``<run_dir>/merchants.db`` when unset."""
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    webhook_allow_private_targets: bool = False
+    """Let webhooks go to loopback, private, link-local and other non-public addresses.
+
+    For local development only (``make up`` sets it: the demo's receiver is on 127.0.0.1). Off,
+    an API key cannot turn the worker against internal services (SSRF): registration refuses
+    such URLs and localhost names, delivery refuses host names resolving to such addresses.
+    """
 
     merchant_id: str = "merchant_demo"
     authorization_ttl_seconds: int = Field(default=7 * 86400, gt=0)

@@ -22,11 +22,12 @@ class CardRefused(PaymentError):
 
 
 async def tokenize(
-    card: RawCard, *, processor: ProcessorClient, vault: CardVault, today: date
+    card: RawCard, *, processor: ProcessorClient, vault: CardVault, today: date, merchant_id: str
 ) -> TokenizedCard:
     """Validate, verify the CVC once with the processor, then store the number in the vault.
 
-    The CVC is sent to the processor and dropped; it is never stored or logged.
+    The CVC is sent to the processor and dropped; it is never stored or logged. The token
+    belongs to ``merchant_id``: no other merchant can charge it.
 
     Raises:
         payments.cards.CardInvalid: For a malformed card, before any network call.
@@ -46,4 +47,4 @@ async def tokenize(
         if failure.decline_code:
             raise CardRefused(failure.message, decline_code=failure.decline_code) from None
         raise
-    return vault.tokenize(card.number, card.exp_month, card.exp_year)
+    return vault.tokenize(card.number, card.exp_month, card.exp_year, merchant_id=merchant_id)

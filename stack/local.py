@@ -126,12 +126,15 @@ def components(cfg: StackConfig) -> list[Component]:
 
 def stack_settings(cfg: StackConfig) -> dict[str, str]:
     """The ``PAYMENTS_*`` variables that point a worker, the API or ``starter.py`` at the stack."""
-    return worker_settings(
+    settings = worker_settings(
         temporal_port=cfg.temporal_port,
         simulator_port=cfg.simulator_port,
         run_dir=cfg.run_dir,
         secondary_port=cfg.secondary_port,
     )
+    # A local stack for development: webhooks may go to 127.0.0.1 (off by default, see SSRF).
+    settings["PAYMENTS_WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
+    return settings
 
 
 def worker_metrics_ports(cfg: StackConfig, index: int) -> tuple[int, int]:

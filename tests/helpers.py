@@ -69,7 +69,7 @@ async def pay(
         notify=notify,
         amount=Money(amount=amount, currency=currency),
         capture_method=capture,
-        card=await ops.tokenize_card(settings, _raw(card)),
+        card=await ops.tokenize_card(settings, _raw(card), merchant_id=merchant_id),
         options=options or PaymentOptions(refund_window_seconds=5),
     )
     return await ops.start_payment(

@@ -90,7 +90,7 @@ async def test_stuck_payment_is_flagged(client: Client, settings: Settings, work
         payment_id=new_payment_id(),
         merchant_id="merchant_test",
         amount=Money(amount=1234, currency=Currency.USD),
-        card=await ops.tokenize_card(settings, _raw("visa")),
+        card=await ops.tokenize_card(settings, _raw("visa"), merchant_id="merchant_test"),
     )
     handle = await client.start_workflow(
         PaymentWorkflow.run,

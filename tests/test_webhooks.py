@@ -109,6 +109,12 @@ class Receiver:
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The shared settings, letting the worker deliver to these receivers on 127.0.0.1."""
+    return settings.model_copy(update={"webhook_allow_private_targets": True})
+
+
+@pytest.fixture
 def merchant(settings: Settings) -> str:
     return f"m_{uuid.uuid4().hex[:8]}"
 

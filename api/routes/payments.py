@@ -48,7 +48,7 @@ async def create_payment(
     key = idempotency_key(request)
     data = parse_json(raw)
     body = validate(CreatePayment, data)
-    card = service.check_create(state, body)
+    card = service.check_create(state, merchant, body)
     lang = language(request.headers.get("accept-language"))
     payment_id = derived_id("pay", merchant, key)
     return await idempotent(
@@ -56,7 +56,8 @@ async def create_payment(
         request,
         merchant,
         key,
-        canonical(data),
+        # "usd" and "USD" are one request: fingerprint the canonical code.
+        canonical({**data, "currency": body.currency.value}),
         lambda: service.create(state, merchant, payment_id, body, card, lang),
     )
 

@@ -11,8 +11,10 @@ from api.answers import Answer, idempotent, ok
 from api.body import canonical, parse_json, read_body, validate
 from api.deps import Merchant, State, idempotency_key
 from api.docs import body_doc, error_responses
+from api.errors import InvalidRequest
 from api.routes.payments import IdempotencyKey
 from api.schemas import CreateWebhookEndpoint, WebhookEndpointOut
+from payments.webhook_urls import TargetRefused, check_url
 
 router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhooks"])
 
@@ -28,6 +30,9 @@ async def create_endpoint(
 ) -> Response:
     """Register (or replace) the endpoint; the answer shows its signing secret once.
 
+    The URL must be http(s) to a public host: no credentials, no loopback, private or
+    link-local address (deliveries come from inside the payment network; see the README).
+
     Payments created afterwards send an event on every transition, signed with
     ``Payments-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">``.
     A replay of this request answers with ``secret`` null: secrets are never saved.
@@ -36,6 +41,10 @@ async def create_endpoint(
     key = idempotency_key(request)
     data = parse_json(raw)
     body = validate(CreateWebhookEndpoint, data)
+    try:
+        check_url(body.url, allow_private=state.settings.webhook_allow_private_targets)
+    except TargetRefused as refused:
+        raise InvalidRequest(str(refused), code="parameter_invalid", param="url") from None
 
     async def work() -> Answer:
         secret = await asyncio.to_thread(state.merchants.set_webhook, merchant, body.url)

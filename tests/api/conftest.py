@@ -56,6 +56,7 @@ def api_settings(run_dir: Path, temporal_address: str, simulator: Simulator) -> 
         api_rate_per_second=1000,
         api_rate_burst=1000,
         confirm_wait_seconds=20,
+        webhook_allow_private_targets=True,  # the tests' webhook receivers are on 127.0.0.1
     )
 
 
@@ -69,6 +70,7 @@ def env_of(settings: ApiSettings) -> dict[str, str]:
         PAYMENTS_API_RATE_PER_SECOND="1000",
         PAYMENTS_API_RATE_BURST="1000",
         PAYMENTS_CONFIRM_WAIT_SECONDS="20",
+        PAYMENTS_WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
     )
     return env
 

@@ -82,6 +82,7 @@ def group_settings(stack: RecordingStack, run_dir: Path, group: str) -> Settings
         processor_timeout_seconds=2.0,
         breaker_threshold=2,
         breaker_reset_seconds=2.0,
+        webhook_allow_private_targets=True,  # the recorded webhooks go to 127.0.0.1
     )
 
 

@@ -57,13 +57,14 @@ class Context:
     ) -> PaymentView:
         """Tokenize a test card and start a USD payment on ``group``'s worker."""
         raw = RawCard(card_number(card), 12, date.today().year + 2, "123")
+        merchant = HOOKED_MERCHANT if notify else MERCHANT
         req = PaymentRequest(
             payment_id=new_payment_id(),
-            merchant_id=HOOKED_MERCHANT if notify else MERCHANT,
+            merchant_id=merchant,
             notify=notify,
             amount=Money(amount=amount, currency=Currency.USD),
             capture_method=capture,
-            card=await ops.tokenize_card(self.card_settings, raw),
+            card=await ops.tokenize_card(self.card_settings, raw, merchant_id=merchant),
             options=options or PaymentOptions(refund_window_seconds=2),
         )
         return await ops.start_payment(
