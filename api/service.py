@@ -101,6 +101,10 @@ async def create(
     s = state.settings
     facts = await card_facts(state, card)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
+    # Indexed before the start, so the list has it; a retry keeps the first acceptance time.
+    created = await asyncio.to_thread(
+        state.index.accept, merchant, payment_id, datetime.now(UTC), body.amount, body.currency
+    )
     customer = body.customer
     req = PaymentRequest(
         payment_id=payment_id,
@@ -116,6 +120,7 @@ async def create(
             authorization_ttl_seconds=s.authorization_ttl_seconds,
             refund_window_seconds=s.refund_window_seconds,
         ),
+        created_at=created,
     )
     view = await temporal.call(_start(state, req), wait=s.confirm_wait_seconds + 5)
     if (view.merchant_id, view.amount, view.currency) != (merchant, body.amount, body.currency):
