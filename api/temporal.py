@@ -8,9 +8,12 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, Internal, InvalidRequest, NotFound, Unavailable
+from payments.models import PaymentRequest, PaymentView
+from payments.state import PaymentState
 
 T = TypeVar("T")
 
@@ -87,3 +90,25 @@ async def call(work: Awaitable[T], *, wait: float) -> T:
         if "connect" in str(exc).lower():
             raise unreachable() from None
         raise
+
+
+async def accepted_view(client: Client, req: PaymentRequest) -> PaymentView:
+    """The payment as the API knows it, for when no worker answered: ``processing``.
+
+    Needs no worker (a describe, or a closed workflow's result); a retry with the same key
+    later attaches to the workflow and gets the final answer.
+
+    Raises:
+        Unavailable: ``outcome_unknown`` if Temporal has no such workflow (start not accepted).
+    """
+    handle = client.get_workflow_handle(req.payment_id, result_type=PaymentView)
+    try:
+        desc = await handle.describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise unknown_outcome() from None
+        raise
+    if desc.status != WorkflowExecutionStatus.RUNNING:
+        final: PaymentView = await handle.result()
+        return final
+    return PaymentState(request=req, created_at=req.created_at or desc.start_time).view()

@@ -41,8 +41,9 @@ async def create_payment(
 ) -> Response:
     """Create and confirm a payment; answers once the authorization has a result.
 
-    202 with status ``processing`` if the processor is slow (poll the payment); 402 with the
-    failure (and ``payment_id``) if the card is declined.
+    202 with status ``processing`` if no result came in time (a slow processor, no worker): poll
+    the payment or retry with the same key; 402 with the failure (and ``payment_id``) if the card
+    is declined.
     """
     raw = await read_body(request, state.settings.max_body_bytes)
     key = idempotency_key(request)
