@@ -53,7 +53,8 @@ def build_state(settings: ApiSettings, client: object) -> AppState:
     store = IdempotencyStore(
         settings.resolved_api_db(),
         fingerprint_secret(settings.resolved_api_secret_file()),
-        lock_seconds=settings.idempotency_lock_seconds,
+        lease_seconds=settings.idempotency_lease_seconds,
+        deadline_seconds=settings.request_deadline_seconds(),
         retention_hours=settings.idempotency_retention_hours,
     )
     return AppState(
