@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -12,7 +14,7 @@ from pydantic import BaseModel
 
 from api.deps import AppState
 from api.errors import ApiError, IdempotencyInUse, IdempotencyReused, dumps, from_payment_error
-from api.idempotency import InUse, Mismatch, Replay
+from api.idempotency import IdempotencyStore, InUse, Mismatch, Replay
 from payments.errors import PaymentError
 
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -68,17 +70,29 @@ async def idempotent(
         raise IdempotencyReused(
             "this Idempotency-Key was used with a different request", param="Idempotency-Key"
         )
+    owner = outcome.owner
+    renewing = asyncio.create_task(_renew(store, merchant, key, owner))
     try:
         answer = await _run(work)
     except BaseException:
         # Cancelled or crashed mid-way: the ids derive from the key, so a retry is safe.
-        store.release(merchant, key)
+        store.release(merchant, key, owner)
         raise
+    finally:
+        renewing.cancel()
     if answer.final:
-        store.finish(merchant, key, answer.status, answer.stored or answer.body)
+        store.finish(merchant, key, owner, answer.status, answer.stored or answer.body)
     else:
-        store.release(merchant, key)
+        store.release(merchant, key, owner)
     return Response(answer.body, answer.status, dict(answer.headers), media_type="application/json")
+
+
+async def _renew(store: IdempotencyStore, merchant: str, key: str, owner: str) -> None:
+    """Keep the claim's lease while the request works; if this process dies, it lapses."""
+    while True:
+        await asyncio.sleep(store.lease_seconds / 3)
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: the next round renews
+            await asyncio.to_thread(store.renew, merchant, key, owner)
 
 
 async def _run(work: Callable[[], Awaitable[Answer]]) -> Answer:

@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from api.errors import InvalidRequest, RateLimited, Unauthorized
 from api.idempotency import IdempotencyStore
+from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
 from payments.merchants import MerchantDirectory
@@ -35,6 +36,7 @@ class AppState:
     merchants: MerchantDirectory
     vault: CardVault
     store: IdempotencyStore
+    index: PaymentIndex
     limiter: RateLimiter
 
 

@@ -124,6 +124,12 @@ class Unavailable(ApiError):
     status, type, code = 503, "api_error", "temporal_unavailable"
 
 
+class Internal(ApiError):
+    """500: something failed on our side (or Temporal's) that retrying may or may not fix."""
+
+    status, type, code = 500, "api_error", "internal_error"
+
+
 def from_payment_error(exc: PaymentError) -> ApiError:
     """The API error for a domain refusal (``payments.errors``), by its status."""
     by_status: dict[int, type[ApiError]] = {

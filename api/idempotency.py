@@ -8,6 +8,11 @@ States: ``in_flight`` while a request works; ``done`` with the saved answer; ``r
 the answer was not final (503, or 202 ``processing``): the same request may then claim the key
 again, and because payment, capture and refund ids derive from the key, the retry attaches to
 the same operation in Temporal instead of repeating it.
+
+An ``in_flight`` claim names its owner (a random id per claim, the process id and host) and holds
+a short lease that the owner renews while it works. A claim is taken over at once if its owner
+process is gone (same host, no such process), as soon as its lease lapses otherwise (the owner
+was killed elsewhere), and in any case once it is older than the API's request deadline.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from api import leases
 from payments.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
@@ -31,14 +37,27 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body BLOB,
     created_at REAL NOT NULL,
     claimed_at REAL NOT NULL,
+    owner TEXT,
+    owner_host TEXT,
+    owner_pid INTEGER,
+    lease_until REAL,
     PRIMARY KEY (merchant_id, key)
 )
 """
+# Added after the first release: api.db files made before gain them when the store opens.
+_LEASE_COLUMNS = {
+    "owner": "TEXT",
+    "owner_host": "TEXT",
+    "owner_pid": "INTEGER",
+    "lease_until": "REAL",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """This request owns the key; it must ``finish`` or ``release`` it."""
+    """This request owns the key as ``owner``; it must ``renew``, then ``finish`` or ``release``."""
+
+    owner: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +85,31 @@ class IdempotencyStore:
     """Per-merchant idempotency keys; safe across threads and API processes (WAL)."""
 
     def __init__(
-        self, db_path: Path, secret: bytes, *, lock_seconds: float, retention_hours: float
+        self,
+        db_path: Path,
+        secret: bytes,
+        *,
+        lease_seconds: float,
+        deadline_seconds: float,
+        retention_hours: float,
     ) -> None:
-        """Open (and create) the store; ``secret`` keys the request fingerprints."""
+        """Open (and create or migrate) the store; ``secret`` keys the request fingerprints.
+
+        ``lease_seconds`` is how long a claim holds without renewal; ``deadline_seconds`` the
+        longest any request works, after which its claim is stale even if renewed.
+        """
         self._path, self._secret = db_path, secret
-        self._lock_seconds = lock_seconds
+        self.lease_seconds = lease_seconds
+        self._deadline = deadline_seconds
         self._retention = retention_hours * 3600
         self._conn = ThreadLocalConnections(db_path, autocommit=True).get
         self._next_purge = 0.0
         with self._conn() as conn:
             conn.execute(_SCHEMA)
+            have = {row[1] for row in conn.execute("PRAGMA table_info(idempotency)")}
+            for name, kind in _LEASE_COLUMNS.items():
+                if name not in have:
+                    conn.execute(f"ALTER TABLE idempotency ADD COLUMN {name} {kind}")
         db_path.chmod(0o600)
 
     def fingerprint(self, method: str, path: str, canonical_body: bytes) -> str:
@@ -98,44 +132,60 @@ class IdempotencyStore:
         self, conn: sqlite3.Connection, merchant_id: str, key: str, fingerprint: str, now: float
     ) -> Outcome:
         row = conn.execute(
-            "SELECT fingerprint, state, status, body, claimed_at FROM idempotency"
-            " WHERE merchant_id = ? AND key = ?",
+            "SELECT fingerprint, state, status, body, claimed_at, owner, owner_host, owner_pid,"
+            " lease_until FROM idempotency WHERE merchant_id = ? AND key = ?",
             (merchant_id, key),
         ).fetchone()
+        owner, host, pid = leases.new_owner()
+        lease = (owner, host, pid, now + self.lease_seconds)
         if row is None:
             conn.execute(
-                "INSERT INTO idempotency VALUES (?, ?, ?, 'in_flight', NULL, NULL, ?, ?)",
-                (merchant_id, key, fingerprint, now, now),
+                "INSERT INTO idempotency (merchant_id, key, fingerprint, state, created_at,"
+                " claimed_at, owner, owner_host, owner_pid, lease_until)"
+                " VALUES (?, ?, ?, 'in_flight', ?, ?, ?, ?, ?, ?)",
+                (merchant_id, key, fingerprint, now, now, *lease),
             )
-            return Claimed()
-        stored, state, status, body, claimed_at = row
+            return Claimed(owner)
+        stored, state, status, body, claimed_at, *holder = row
         if not hmac.compare_digest(stored, fingerprint):
             return Mismatch()
         if state == "done":
             return Replay(int(status), bytes(body))
-        if state == "in_flight" and now - claimed_at < self._lock_seconds:
+        if state == "in_flight" and leases.held(now - claimed_at < self._deadline, now, *holder):
             return InUse()
-        # Released, or in flight in an API process that died: this request takes it over.
+        # Released, or its owner is gone: this request takes it over.
         conn.execute(
-            "UPDATE idempotency SET state = 'in_flight', claimed_at = ?"
-            " WHERE merchant_id = ? AND key = ?",
-            (now, merchant_id, key),
+            "UPDATE idempotency SET state = 'in_flight', claimed_at = ?, owner = ?,"
+            " owner_host = ?, owner_pid = ?, lease_until = ? WHERE merchant_id = ? AND key = ?",
+            (now, *lease, merchant_id, key),
         )
-        return Claimed()
+        return Claimed(owner)
 
-    def finish(self, merchant_id: str, key: str, status: int, body: bytes) -> None:
-        """Save the final answer; every later request with this key replays it."""
+    def renew(self, merchant_id: str, key: str, owner: str) -> None:
+        """Extend ``owner``'s lease (called while its request works)."""
+        self._conn().execute(
+            "UPDATE idempotency SET lease_until = ? WHERE merchant_id = ? AND key = ?"
+            " AND owner = ? AND state = 'in_flight'",
+            (time.time() + self.lease_seconds, merchant_id, key, owner),
+        )
+
+    def finish(self, merchant_id: str, key: str, owner: str, status: int, body: bytes) -> None:
+        """Save the final answer; every later request with this key replays it.
+
+        Only while ``owner`` holds the key: after a takeover the new owner answers for it.
+        """
         self._conn().execute(
             "UPDATE idempotency SET state = 'done', status = ?, body = ?"
-            " WHERE merchant_id = ? AND key = ?",
-            (status, body, merchant_id, key),
+            " WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight'",
+            (status, body, merchant_id, key, owner),
         )
 
-    def release(self, merchant_id: str, key: str) -> None:
+    def release(self, merchant_id: str, key: str, owner: str) -> None:
         """No final answer: the same request may claim the key again (a different one may not)."""
         self._conn().execute(
-            "UPDATE idempotency SET state = 'released' WHERE merchant_id = ? AND key = ?",
-            (merchant_id, key),
+            "UPDATE idempotency SET state = 'released'"
+            " WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight'",
+            (merchant_id, key, owner),
         )
 
     def _purge(self, conn: sqlite3.Connection, now: float) -> None:

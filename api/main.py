@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from api import errors
 from api.deps import AppState
 from api.idempotency import IdempotencyStore
+from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
@@ -52,7 +53,8 @@ def build_state(settings: ApiSettings, client: object) -> AppState:
     store = IdempotencyStore(
         settings.resolved_api_db(),
         fingerprint_secret(settings.resolved_api_secret_file()),
-        lock_seconds=settings.idempotency_lock_seconds,
+        lease_seconds=settings.idempotency_lease_seconds,
+        deadline_seconds=settings.request_deadline_seconds(),
         retention_hours=settings.idempotency_retention_hours,
     )
     return AppState(
@@ -61,6 +63,7 @@ def build_state(settings: ApiSettings, client: object) -> AppState:
         merchants=merchants,
         vault=CardVault(settings.resolved_vault_db(), at_rest),
         store=store,
+        index=PaymentIndex(settings.resolved_api_db()),
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
     )
 

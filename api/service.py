@@ -24,6 +24,11 @@ from payments.processor import ProcessorFailure
 from payments.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
+# A live worker answers a query in milliseconds; without one it never does. So a create answers
+# within confirm_wait_seconds + QUERY_GRACE_SECONDS (plus one describe) - 202 ``processing`` if
+# no result came by then.
+QUERY_GRACE_SECONDS = 2.0
+
 
 def check_create(state: AppState, merchant: str, body: CreatePayment) -> RawCard | CardFacts:
     """Every check that needs no network, before the key is claimed; returns the card.
@@ -102,6 +107,10 @@ async def create(
     s = state.settings
     facts = await card_facts(state, merchant, card)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
+    # Indexed before the start, so the list has it; a retry keeps the first acceptance time.
+    created = await asyncio.to_thread(
+        state.index.accept, merchant, payment_id, datetime.now(UTC), body.amount, body.currency
+    )
     customer = body.customer
     req = PaymentRequest(
         payment_id=payment_id,
@@ -117,6 +126,7 @@ async def create(
             authorization_ttl_seconds=s.authorization_ttl_seconds,
             refund_window_seconds=s.refund_window_seconds,
         ),
+        created_at=created,
     )
     view = await temporal.call(_start(state, req), wait=s.confirm_wait_seconds + 5)
     if (view.merchant_id, view.amount, view.currency) != (merchant, body.amount, body.currency):
@@ -126,17 +136,22 @@ async def create(
 
 
 async def _start(state: AppState, req: PaymentRequest) -> PaymentView:
+    wait = state.settings.confirm_wait_seconds
     try:
-        return await ops.start_payment(
+        start = ops.start_payment(
             state.client,
             req,
             task_queue=state.settings.task_queue,
-            wait_seconds=state.settings.confirm_wait_seconds,
+            wait_seconds=wait,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
+        # After ``wait`` start_payment queries the payment; only a live worker answers that.
+        return await asyncio.wait_for(start, timeout=wait + QUERY_GRACE_SECONDS)
     except WorkflowAlreadyStartedError:
         # The payment for this key already ran to its end: answer with it.
         return await ops.payment_view(state.client, req.payment_id)
+    except TimeoutError:
+        return await temporal.accepted_view(state.client, req)
 
 
 def answer_for(view: PaymentView, lang: Language) -> Answer:

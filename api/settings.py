@@ -38,10 +38,18 @@ class ApiSettings(Settings):
     api_rate_per_second: float = Field(default=25.0, gt=0)
     """Requests per second each merchant may make, on average (token bucket)."""
     api_rate_burst: float = Field(default=50.0, ge=1)
-    idempotency_lock_seconds: float = Field(default=300.0, gt=0)
-    """A key in flight longer than this (its API process died) may be claimed again."""
+    idempotency_lease_seconds: float = Field(default=5.0, gt=0)
+    """How long a key in flight stays claimed without its owner renewing it (every third of
+    this while the request works): a key held by a killed API process is free after this."""
     idempotency_retention_hours: float = Field(default=48.0, ge=24)
     """Keys are kept at least 24 hours; older ones are purged lazily."""
+
+    def request_deadline_seconds(self) -> float:
+        """The longest a POST works: its Temporal wait, plus slack for tokenizing and the stores.
+
+        A claim on a key older than this is stale even if renewed (its owner is stuck).
+        """
+        return max(self.confirm_wait_seconds + 5, self.operation_wait_seconds) + 10
 
     def resolved_api_db(self) -> Path:
         """Where the idempotency store lives."""

@@ -1,16 +1,19 @@
-"""Calling Temporal from a request: bounded waits, and every way of not reaching it as a 503."""
+"""Calling Temporal from a request: bounded waits, and one table from RPC errors to answers."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import NotFound, Unavailable
+from api.errors import ApiError, Internal, InvalidRequest, NotFound, Unavailable
+from payments.models import PaymentRequest, PaymentView
+from payments.state import PaymentState
 
 T = TypeVar("T")
 
@@ -44,23 +47,68 @@ def unreachable() -> Unavailable:
     )
 
 
+def _refused() -> ApiError:
+    return InvalidRequest("Temporal refused the request as invalid", code="parameter_invalid")
+
+
+def _failed() -> ApiError:
+    return Internal("Temporal failed to answer the request; retry later")
+
+
+# Only "not reached" (or not in time) is a 503 worth retrying as is; a refusal is the request's
+# fault (400), a missing workflow a 404, and anything else a server error (500).
+RPC_ANSWERS: dict[RPCStatusCode, Callable[[], ApiError]] = {
+    RPCStatusCode.UNAVAILABLE: unreachable,
+    RPCStatusCode.DEADLINE_EXCEEDED: unreachable,
+    RPCStatusCode.CANCELLED: unreachable,
+    RPCStatusCode.RESOURCE_EXHAUSTED: unreachable,
+    RPCStatusCode.INVALID_ARGUMENT: _refused,
+    RPCStatusCode.NOT_FOUND: lambda: NotFound("no such payment"),
+}
+
+
+def rpc_answer(exc: RPCError) -> ApiError:
+    """The API's answer for an RPC error from Temporal (``RPC_ANSWERS``, else a 500)."""
+    return RPC_ANSWERS.get(exc.status, _failed)()
+
+
 async def call(work: Awaitable[T], *, wait: float) -> T:
     """Await ``work`` for at most ``wait`` seconds.
 
     Raises:
         Unavailable: ``outcome_unknown`` on timeout, ``temporal_unavailable`` if not reached.
-        NotFound: If the workflow does not exist.
+        ApiError: Another RPC error, as ``RPC_ANSWERS`` maps it.
     """
     try:
         return await asyncio.wait_for(work, timeout=wait)
     except TimeoutError:
         raise unknown_outcome() from None
     except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            raise NotFound("no such payment") from None
-        raise unreachable() from None
+        raise rpc_answer(exc) from None
     except RuntimeError as exc:
         # A lazy client that cannot connect raises RuntimeError("Failed client connect: ...").
         if "connect" in str(exc).lower():
             raise unreachable() from None
         raise
+
+
+async def accepted_view(client: Client, req: PaymentRequest) -> PaymentView:
+    """The payment as the API knows it, for when no worker answered: ``processing``.
+
+    Needs no worker (a describe, or a closed workflow's result); a retry with the same key
+    later attaches to the workflow and gets the final answer.
+
+    Raises:
+        Unavailable: ``outcome_unknown`` if Temporal has no such workflow (start not accepted).
+    """
+    handle = client.get_workflow_handle(req.payment_id, result_type=PaymentView)
+    try:
+        desc = await handle.describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise unknown_outcome() from None
+        raise
+    if desc.status != WorkflowExecutionStatus.RUNNING:
+        final: PaymentView = await handle.result()
+        return final
+    return PaymentState(request=req, created_at=req.created_at or desc.start_time).view()

@@ -89,6 +89,9 @@ class PaymentRequest(Frozen):
     notify: bool = False
     """Send webhooks for this payment's events (the merchant has an endpoint)."""
     options: PaymentOptions = PaymentOptions()
+    created_at: datetime | None = None
+    """When the API accepted the payment; None (direct mode, older histories): the workflow's
+    start time. Either way the same instant the API's list shows."""
 
     _description_check = field_validator("description")(_no_card_numbers)
 

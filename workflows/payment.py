@@ -45,7 +45,10 @@ class PaymentWorkflow:
 
     @workflow.init
     def __init__(self, request: PaymentRequest) -> None:
-        self._s = PaymentState(request=request, created_at=workflow.now())
+        # Not workflow.now() (the first task's time, late if no worker ran): one creation time
+        # everywhere, the API's acceptance time or else the start time visibility shows too.
+        created = request.created_at or workflow.info().workflow_start_time
+        self._s = PaymentState(request=request, created_at=created)
         self._lock = asyncio.Lock()
         self._notifications: list[asyncio.Task[object]] = []
 

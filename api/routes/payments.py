@@ -41,8 +41,9 @@ async def create_payment(
 ) -> Response:
     """Create and confirm a payment; answers once the authorization has a result.
 
-    202 with status ``processing`` if the processor is slow (poll the payment); 402 with the
-    failure (and ``payment_id``) if the card is declined.
+    202 with status ``processing`` if no result came in time (a slow processor, no worker): poll
+    the payment or retry with the same key; 402 with the failure (and ``payment_id``) if the card
+    is declined.
     """
     raw = await read_body(request, state.settings.max_body_bytes)
     key = idempotency_key(request)
@@ -70,7 +71,7 @@ async def list_payments(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     page: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Response:
-    """This merchant's payments, newest first, from Temporal visibility."""
+    """This merchant's payments, strictly newest first (the API's index; status from visibility)."""
     result = await listing.page_of(state, merchant, status=status, limit=limit, page=page)
     return json_response(result.model_dump_json().encode())
 
