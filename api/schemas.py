@@ -6,7 +6,6 @@ These field names are the public contract (issue 4); amounts are integers in min
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
@@ -14,25 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringC
 from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
 from payments.money import Currency, PositiveMinorUnits
 
+# The payment object is shared with the worker's webhooks; re-exported for the API's imports.
+from payments.public import ApiStatus as ApiStatus
+from payments.public import CardOut as CardOut
+from payments.public import FailureOut as FailureOut
+from payments.public import PaymentOut as PaymentOut
+
 
 class Strict(BaseModel):
     """Base for every API model. Numbers and strings use Strict* types field by field (model-wide
     strict mode would refuse ``"USD"`` for an enum when validating parsed JSON)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ApiStatus(StrEnum):
-    """A payment's status as the API shows it."""
-
-    PROCESSING = "processing"
-    REQUIRES_CAPTURE = "requires_capture"
-    SUCCEEDED = "succeeded"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
-    CANCELED = "canceled"
-    EXPIRED = "expired"
-    FAILED = "failed"
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -93,46 +85,6 @@ class CreateWebhookEndpoint(Strict):
 
 
 # -- responses ---------------------------------------------------------------------------------
-
-
-class CardOut(Strict):
-    """What may be shown about a card."""
-
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
-
-
-class FailureOut(Strict):
-    """Why a payment failed: for the merchant, for the customer, and what to do next."""
-
-    code: str
-    decline_code: str | None
-    message: str
-    customer_message: str
-    language: Literal["en", "zh"]
-    next_step: str
-
-
-class PaymentOut(Strict):
-    """The payment object."""
-
-    id: str
-    object: Literal["payment"] = "payment"
-    status: ApiStatus
-    amount: int
-    currency: str
-    amount_capturable: int
-    amount_captured: int
-    amount_refunded: int
-    capture_method: CaptureMethod
-    card: CardOut
-    customer: str | None
-    description: str | None
-    metadata: dict[str, str]
-    failure: FailureOut | None
-    created_at: datetime
 
 
 class PaymentSummary(Strict):
