@@ -11,9 +11,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api import temporal
 from api.answers import Answer, ok
 from api.deps import AppState
-from api.errors import CardDeclined, IdempotencyReused, InvalidRequest, NotFound, Unavailable
+from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.schemas import ApiStatus, CreatePayment
-from api.views import Language, payment_out, refund_out
+from api.views import Language, failure_error, payment_out, refund_out
 from cli import ops
 from payments import search_attributes as sa
 from payments import tracing
@@ -139,20 +139,11 @@ async def _start(state: AppState, req: PaymentRequest) -> PaymentView:
 
 
 def answer_for(view: PaymentView, lang: Language) -> Answer:
-    """200 with the payment, 202 while processing, 402 with the failure if it failed."""
+    """200 with the payment, 202 while processing; if it failed, 402 for a decline, or 503 when
+    no processor could be reached (not the card's fault)."""
     out = payment_out(view, lang)
     if out.status is ApiStatus.FAILED and out.failure is not None:
-        f = out.failure
-        raise CardDeclined(
-            f.message,
-            code=f.code,
-            decline_code=f.decline_code,
-            extra={
-                "payment_id": out.id,
-                "customer_message": f.customer_message,
-                "next_step": f.next_step,
-            },
-        )
+        raise failure_error(out.failure, out.id)
     return ok(out, 202 if out.status is ApiStatus.PROCESSING else 200)
 
 

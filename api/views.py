@@ -5,7 +5,9 @@ The payment object itself is rendered by ``payments.public``, shared with the we
 
 from __future__ import annotations
 
-from api.schemas import ApiStatus, EventOut, RefundOut
+from api.errors import ApiError, CardDeclined, Unavailable
+from api.schemas import ApiStatus, EventOut, FailureOut, RefundOut
+from payments.errors import decline_for
 from payments.models import PaymentView, Refund
 from payments.public import API_STATUS as API_STATUS
 from payments.public import Language as Language
@@ -37,6 +39,31 @@ def language(accept_language: str | None) -> Language:
         if tag.startswith("en") or tag == "*":
             return "en"
     return "en"
+
+
+# The processors have just failed a whole retry budget (seconds per processor): an immediate
+# retry would most likely fail too.
+PROCESSOR_RETRY_AFTER_SECONDS = 30
+
+
+def failure_error(failure: FailureOut, payment_id: str | None) -> ApiError:
+    """The error answer for a failed payment, or for a card refused before a payment existed.
+
+    A decline is about the card: 402 ``card_error``. A processor that could not be reached is
+    not the card's fault: 503 ``api_error`` with ``Retry-After``, telling the customer to try
+    again later rather than to use another card. Both carry the customer message and next step.
+    """
+    extra = {
+        "payment_id": payment_id,
+        "customer_message": failure.customer_message,
+        "next_step": failure.next_step,
+    }
+    if failure.decline_code is None and decline_for(failure.code).retryable:
+        retry_after = {"Retry-After": str(PROCESSOR_RETRY_AFTER_SECONDS)}
+        return Unavailable(failure.message, code=failure.code, headers=retry_after, extra=extra)
+    return CardDeclined(
+        failure.message, code=failure.code, decline_code=failure.decline_code, extra=extra
+    )
 
 
 def events_out(view: PaymentView) -> list[EventOut]:
