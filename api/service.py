@@ -21,6 +21,8 @@ from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, val
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
 from payments.processor import ProcessorFailure
+from payments.public import failure_for
+from payments.tokenize import CardRefused
 from payments.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
@@ -74,12 +76,20 @@ def _stored_card(state: AppState, token: str) -> CardFacts:
         ) from None
 
 
-async def card_facts(state: AppState, card: RawCard | CardFacts) -> CardFacts:
-    """A vault token for a raw card (CVC checked once with the processor)."""
+async def card_facts(state: AppState, card: RawCard | CardFacts, lang: Language) -> CardFacts:
+    """A vault token for a raw card (CVC checked once with the processor).
+
+    Raises:
+        CardDeclined: The processor refused the card; with the customer's words in ``lang``.
+        Unavailable: No processor answered.
+    """
     if isinstance(card, CardFacts):
         return card
     try:
         return await ops.tokenize_card(state.settings, card)
+    except CardRefused as refused:
+        failure = failure_for(refused.decline_code, declined=True, lang=lang)
+        raise failure_error(failure, None) from None
     except ProcessorFailure:
         raise Unavailable(
             "the card processor is unreachable; nothing was charged, retry later",
@@ -99,7 +109,7 @@ async def create(
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
     tracing.tag_payment(payment_id)
     s = state.settings
-    facts = await card_facts(state, card)
+    facts = await card_facts(state, card, lang)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
     customer = body.customer
     req = PaymentRequest(

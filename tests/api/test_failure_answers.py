@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 
 import httpx
+import pytest
 
-from payments.errors import NextStep
+from payments.errors import DECLINES, DeclineCode, NextStep
 from tests.api.conftest import Merchant, payment_body
 from tests.helpers import Simulator
 
+README = Path(__file__).parents[2] / "README.md"
 LANGUAGES = {"en": "en-US,en;q=0.9", "zh": "zh-CN,zh;q=0.9"}
+
+
+def _declining_cards() -> list[str]:
+    """Every test card the README says is declined or refused, and a prepaid one."""
+    rows = re.findall(r"^\| [0-9 ]+ \| `(\w+)` \| (?:declined|refused)", README.read_text(), re.M)
+    return [*rows, "prepaid5"]
+
+
+def test_the_readme_lists_the_declining_cards() -> None:
+    assert {"decline", "insufficient", "incorrect_cvc", "stolen", "lost"} <= set(_declining_cards())
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("card", _declining_cards())
+async def test_every_decline_carries_customer_words_in_the_asked_language(
+    http: httpx.AsyncClient, merchant: Merchant, card: str, lang: str
+) -> None:
+    headers = merchant.headers(f"decline-{card}-{lang}", **{"Accept-Language": LANGUAGES[lang]})
+    # 10.00: above prepaid5's balance of 5.00.
+    resp = await http.post("/v1/payments", json=payment_body(1000, name=card), headers=headers)
+    assert resp.status_code == 402, resp.text
+    error = resp.json()["error"]
+    assert (error["type"], error["code"]) == ("card_error", "card_declined")
+    expected = DECLINES[DeclineCode(error["decline_code"])]
+    assert error["customer_message"] == expected.customer_message(lang)
+    assert error["next_step"] == expected.next_step.value
+    assert error["customer_message"] and error["next_step"]
+    assert (lang == "zh") == bool(re.search(r"[\u4e00-\u9fff]", error["customer_message"]))
 
 
 async def test_a_processor_outage_is_not_a_card_decline(
