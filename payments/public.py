@@ -55,6 +55,15 @@ def public_status(status: PaymentStatus, capture_method: CaptureMethod) -> ApiSt
     return API_STATUS[status]
 
 
+def stored_status_word(value: str | None) -> str:
+    """A stored status (a search attribute) in public words; a closed payment is never authorized,
+    so its capture method does not matter. ``closed`` when there is none."""
+    try:
+        return API_STATUS[PaymentStatus(value or "")].value
+    except ValueError:
+        return "closed"
+
+
 class CardOut(Frozen):
     """What may be shown about a card."""
 
