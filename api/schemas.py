@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
 
 from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
-from payments.money import Currency, PositiveMinorUnits
+from payments.money import Amount, Currency
 
 # The payment object is shared with the worker's webhooks; re-exported for the API's imports.
 from payments.public import ApiStatus as ApiStatus
@@ -49,7 +49,7 @@ class CustomerIn(Strict):
 class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
-    amount: PositiveMinorUnits
+    amount: Amount
     currency: Currency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
@@ -62,7 +62,7 @@ class CreatePayment(Strict):
 class CapturePayment(Strict):
     """``POST /v1/payments/{id}/capture``: all of the authorization unless ``amount``."""
 
-    amount: PositiveMinorUnits | None = None
+    amount: Amount | None = None
 
 
 class CancelPayment(Strict):
@@ -74,7 +74,7 @@ class CancelPayment(Strict):
 class CreateRefund(Strict):
     """``POST /v1/payments/{id}/refunds``: all that is left unless ``amount``."""
 
-    amount: PositiveMinorUnits | None = None
+    amount: Amount | None = None
     reason: Annotated[StrictStr, StringConstraints(max_length=200)] | None = None
 
 
