@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.client import Client
 
+from api.settings import ApiSettings
 from payments.errors import DECLINES, DeclineCode, NextStep
-from tests.api.conftest import Merchant, payment_body
+from tests.api.conftest import Merchant, app_client, payment_body
 from tests.helpers import Simulator
+from worker import build_worker, worker_http
 
 README = Path(__file__).parents[2] / "README.md"
 LANGUAGES = {"en": "en-US,en;q=0.9", "zh": "zh-CN,zh;q=0.9"}
@@ -46,29 +50,41 @@ async def test_every_decline_carries_customer_words_in_the_asked_language(
 
 
 async def test_a_processor_outage_is_not_a_card_decline(
-    http: httpx.AsyncClient, merchant: Merchant, simulator: Simulator
+    api_settings: ApiSettings, client: Client, merchant: Merchant, simulator: Simulator
 ) -> None:
+    # A worker of its own: the outage opens its breaker, not the session worker's.
+    own = api_settings.model_copy(update={"task_queue": f"outage-{uuid.uuid4().hex[:8]}"})
     # The card verifies (tokenization works), then every balance check and authorization fails.
     simulator.faults(outage=True, operations=["balance", "authorize"])
     try:
-        answers = await asyncio.gather(*(
-            http.post("/v1/payments", json=payment_body(1200),
-                      headers=merchant.headers(f"outage-{lang}", **{"Accept-Language": accept}))
-            for lang, accept in LANGUAGES.items()
-        ))  # fmt: skip
+        async with (
+            worker_http(own) as hooks,
+            build_worker(client, own, hooks),
+            app_client(own) as http,
+        ):
+            answers = await asyncio.gather(*(
+                http.post("/v1/payments", json=payment_body(1200),
+                          headers=merchant.headers(f"outage-{lang}", **{"Accept-Language": accept}))
+                for lang, accept in LANGUAGES.items()
+            ))  # fmt: skip
+            for lang, resp in zip(LANGUAGES, answers, strict=True):
+                await _check_outage_answer(http, merchant, lang, resp)
     finally:
         simulator.faults()
-    for lang, resp in zip(LANGUAGES, answers, strict=True):
-        assert resp.status_code == 503, resp.text
-        assert int(resp.headers["Retry-After"]) > 0
-        error = resp.json()["error"]
-        assert (error["type"], error["code"]) == ("api_error", "processor_unavailable")
-        assert error["decline_code"] is None
-        assert error["next_step"] == NextStep.RETRY_LATER.value
-        later = {"en": "try again later", "zh": "稍后重试"}[lang]
-        assert later in error["customer_message"]
-        assert "another card" not in error["customer_message"]
-        got = await http.get(f"/v1/payments/{error['payment_id']}", headers=merchant.headers())
-        failure = got.json()["failure"]
-        assert (got.json()["status"], failure["code"]) == ("failed", "processor_unavailable")
-        assert (failure["decline_code"], failure["next_step"]) == (None, "retry_later")
+
+
+async def _check_outage_answer(
+    http: httpx.AsyncClient, merchant: Merchant, lang: str, resp: httpx.Response
+) -> None:
+    assert resp.status_code == 503, resp.text
+    assert int(resp.headers["Retry-After"]) > 0
+    error = resp.json()["error"]
+    assert (error["type"], error["code"]) == ("api_error", "processor_unavailable")
+    assert error["decline_code"] is None
+    assert error["next_step"] == NextStep.RETRY_LATER.value
+    assert {"en": "try again later", "zh": "稍后重试"}[lang] in error["customer_message"]
+    assert "another card" not in error["customer_message"]
+    got = await http.get(f"/v1/payments/{error['payment_id']}", headers=merchant.headers())
+    failure = got.json()["failure"]
+    assert (got.json()["status"], failure["code"]) == ("failed", "processor_unavailable")
+    assert (failure["decline_code"], failure["next_step"]) == (None, "retry_later")
