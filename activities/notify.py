@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import httpx
+from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -14,7 +15,7 @@ from payments.errors import ErrorType
 from payments.merchants import MerchantDirectory
 from payments.models import Frozen
 from payments.webhook_urls import TargetRefused, check_url, pinned, public_address
-from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, WebhookEvent, sign
+from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, Notification, sign
 
 
 class Delivery(Frozen):
@@ -22,6 +23,19 @@ class Delivery(Frozen):
 
     delivered: bool
     status_code: int | None = None
+
+
+class LegacyEvent(BaseModel):
+    """An event scheduled by a worker from before webhooks carried the payment object.
+
+    Such a delivery may still be retrying after a deploy; it goes out as it was built (its other
+    fields kept as they are) rather than failing to decode for a day.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str
+    merchant_id: str
 
 
 class NotifyActivities:
@@ -71,12 +85,13 @@ class NotifyActivities:
             ) from None
 
     @activity.defn(name="notify")
-    async def notify(self, event: WebhookEvent) -> Delivery:
+    async def notify(self, note: Notification | LegacyEvent) -> Delivery:
         """POST the event, signed; a non-2xx answer or a network error is retried by Temporal."""
-        hook = await asyncio.to_thread(self._directory.webhook, event.merchant_id)
+        hook = await asyncio.to_thread(self._directory.webhook, note.merchant_id)
         if hook is None:
             return Delivery(delivered=False)
         url, pin_headers, extensions = await self._destination(hook.url)
+        event = note.event if isinstance(note, Notification) else note
         body = event.model_dump_json().encode()
         headers = {
             "Content-Type": "application/json",

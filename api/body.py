@@ -125,6 +125,8 @@ _CODES = {
 def _error_for(err: ErrorDetails) -> InvalidRequest:
     param = param_of(tuple(err["loc"]))
     code, words = _CODES.get(err["type"], ("parameter_invalid", "is invalid"))
+    if err["type"] == "less_than_equal":
+        words = f"must be at most {err.get('ctx', {}).get('le')}"  # the schema's bound, not input
     if param == "currency" and err["type"] == "enum":
         code, words = "invalid_currency", "must be one of " + ", ".join(Currency)
     if code.startswith("amount_") and not param.endswith("amount"):

@@ -6,7 +6,6 @@ These field names are the public contract (issue 4); amounts are integers in min
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -20,7 +19,13 @@ from pydantic import (
 )
 
 from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
-from payments.money import Currency, PositiveMinorUnits
+from payments.money import Amount, Currency
+
+# The payment object is shared with the worker's webhooks; re-exported for the API's imports.
+from payments.public import ApiStatus as ApiStatus
+from payments.public import CardOut as CardOut
+from payments.public import FailureOut as FailureOut
+from payments.public import PaymentOut as PaymentOut
 
 
 class Strict(BaseModel):
@@ -28,19 +33,6 @@ class Strict(BaseModel):
     strict mode would refuse ``"USD"`` for an enum when validating parsed JSON)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ApiStatus(StrEnum):
-    """A payment's status as the API shows it."""
-
-    PROCESSING = "processing"
-    REQUIRES_CAPTURE = "requires_capture"
-    SUCCEEDED = "succeeded"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
-    CANCELED = "canceled"
-    EXPIRED = "expired"
-    FAILED = "failed"
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -73,7 +65,7 @@ class CustomerIn(Strict):
 class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
-    amount: PositiveMinorUnits
+    amount: Amount
     currency: ApiCurrency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
@@ -86,7 +78,7 @@ class CreatePayment(Strict):
 class CapturePayment(Strict):
     """``POST /v1/payments/{id}/capture``: all of the authorization unless ``amount``."""
 
-    amount: PositiveMinorUnits | None = None
+    amount: Amount | None = None
 
 
 class CancelPayment(Strict):
@@ -98,7 +90,7 @@ class CancelPayment(Strict):
 class CreateRefund(Strict):
     """``POST /v1/payments/{id}/refunds``: all that is left unless ``amount``."""
 
-    amount: PositiveMinorUnits | None = None
+    amount: Amount | None = None
     reason: Annotated[StrictStr, StringConstraints(max_length=200)] | None = None
 
 
@@ -108,50 +100,10 @@ class CreateWebhookEndpoint(Strict):
     url: Annotated[StrictStr, StringConstraints(max_length=2048)]
     """An http(s) URL of a public host; checked by ``payments.webhook_urls.check_url``."""
 
+    # -- responses ---------------------------------------------------------------------------------
 
-# -- responses ---------------------------------------------------------------------------------
-
-
-class CardOut(Strict):
-    """What may be shown about a card."""
-
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
-
-
-class FailureOut(Strict):
-    """Why a payment failed: for the merchant, for the customer, and what to do next."""
-
-    code: str
-    decline_code: str | None
-    message: str
-    customer_message: str
-    language: Literal["en", "zh"]
-    next_step: str
-
-
-class PaymentOut(Strict):
-    """The payment object."""
-
-    id: str
-    object: Literal["payment"] = "payment"
-    status: ApiStatus
-    amount: int
-    currency: str
-    amount_capturable: int
-    amount_captured: int
-    amount_refunded: int
-    capture_method: CaptureMethod
-    card: CardOut
-    payment_method: str
-    """The card's reusable ``pm_`` id: pay again with ``payment_method`` instead of ``card``."""
-    customer: str | None
-    description: str | None
-    metadata: dict[str, str]
-    failure: FailureOut | None
-    created_at: datetime
+    amount: Amount
+    currency: ApiCurrency
 
 
 class PaymentSummary(Strict):

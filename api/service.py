@@ -11,9 +11,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api import temporal
 from api.answers import Answer, ok
 from api.deps import AppState
-from api.errors import CardDeclined, IdempotencyReused, InvalidRequest, NotFound, Unavailable
+from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.schemas import ApiStatus, CreatePayment
-from api.views import Language, payment_out, refund_out
+from api.views import Language, failure_error, payment_out, refund_out
 from cli import ops
 from payments import search_attributes as sa
 from payments import tracing
@@ -21,6 +21,8 @@ from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, val
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
 from payments.processor import ProcessorFailure
+from payments.public import failure_for
+from payments.tokenize import CardRefused
 from payments.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
@@ -36,12 +38,6 @@ def check_create(state: AppState, merchant: str, body: CreatePayment) -> RawCard
     Raises:
         InvalidRequest: A rule the schema cannot express is broken.
     """
-    if body.amount > state.settings.max_amount:
-        raise InvalidRequest(
-            f"amount must be at most {state.settings.max_amount}",
-            code="amount_too_large",
-            param="amount",
-        )
     reject_card_like(body.description, param="description")
     for key, value in body.metadata.items():
         reject_card_like(key, param="metadata")
@@ -80,12 +76,22 @@ def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
         ) from None
 
 
-async def card_facts(state: AppState, merchant: str, card: RawCard | CardFacts) -> CardFacts:
-    """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor)."""
+async def card_facts(
+    state: AppState, merchant: str, card: RawCard | CardFacts, lang: Language
+) -> CardFacts:
+    """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor).
+
+    Raises:
+        CardDeclined: The processor refused the card; with the customer's words in ``lang``.
+        Unavailable: No processor answered.
+    """
     if isinstance(card, CardFacts):
         return card
     try:
         return await ops.tokenize_card(state.settings, card, merchant_id=merchant)
+    except CardRefused as refused:
+        failure = failure_for(refused.decline_code, declined=True, lang=lang)
+        raise failure_error(failure, None) from None
     except ProcessorFailure:
         raise Unavailable(
             "the card processor is unreachable; nothing was charged, retry later",
@@ -105,7 +111,7 @@ async def create(
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
     tracing.tag_payment(payment_id)
     s = state.settings
-    facts = await card_facts(state, merchant, card)
+    facts = await card_facts(state, merchant, card, lang)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
     # Indexed before the start, so the list has it; a retry keeps the first acceptance time.
     created = await asyncio.to_thread(
@@ -155,20 +161,11 @@ async def _start(state: AppState, req: PaymentRequest) -> PaymentView:
 
 
 def answer_for(view: PaymentView, lang: Language) -> Answer:
-    """200 with the payment, 202 while processing, 402 with the failure if it failed."""
+    """200 with the payment, 202 while processing; if it failed, 402 for a decline, or 503 when
+    no processor could be reached (not the card's fault)."""
     out = payment_out(view, lang)
     if out.status is ApiStatus.FAILED and out.failure is not None:
-        f = out.failure
-        raise CardDeclined(
-            f.message,
-            code=f.code,
-            decline_code=f.decline_code,
-            extra={
-                "payment_id": out.id,
-                "customer_message": f.customer_message,
-                "next_step": f.next_step,
-            },
-        )
+        raise failure_error(out.failure, out.id)
     return ok(out, 202 if out.status is ApiStatus.PROCESSING else 200)
 
 

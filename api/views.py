@@ -1,35 +1,19 @@
-"""From the workflow's ``PaymentView`` to the API's objects, in the customer's language."""
+"""From the workflow's ``PaymentView`` to the API's objects, in the customer's language.
+
+The payment object itself is rendered by ``payments.public``, shared with the webhooks.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
-
-from api.schemas import ApiStatus, CardOut, EventOut, FailureOut, PaymentOut, RefundOut
+from api.errors import ApiError, CardDeclined, Unavailable
+from api.schemas import EventOut, FailureOut, RefundOut
 from payments.errors import decline_for
-from payments.models import CaptureMethod, PaymentView, Refund
-from payments.status import PaymentEvent, PaymentStatus
+from payments.models import PaymentView, Refund
+from payments.public import API_STATUS as API_STATUS
+from payments.public import Language as Language
+from payments.public import internal_statuses as internal_statuses
+from payments.public import payment_out as payment_out
 from payments.webhooks import EVENT_TYPES
-
-_S = PaymentStatus
-API_STATUS: dict[PaymentStatus, ApiStatus] = {
-    _S.PENDING: ApiStatus.PROCESSING,
-    _S.OUTCOME_UNKNOWN: ApiStatus.PROCESSING,
-    _S.AUTHORIZED: ApiStatus.REQUIRES_CAPTURE,
-    _S.CAPTURED: ApiStatus.SUCCEEDED,
-    _S.PARTIALLY_REFUNDED: ApiStatus.PARTIALLY_REFUNDED,
-    _S.REFUNDED: ApiStatus.REFUNDED,
-    _S.CANCELED: ApiStatus.CANCELED,
-    _S.EXPIRED: ApiStatus.EXPIRED,
-    _S.FAILED: ApiStatus.FAILED,
-}
-
-
-def internal_statuses(status: ApiStatus) -> list[PaymentStatus]:
-    """The workflow statuses an API status stands for (for visibility queries)."""
-    return [s for s, a in API_STATUS.items() if a is status]
-
-
-Language = Literal["en", "zh"]
 
 
 def language(accept_language: str | None) -> Language:
@@ -52,55 +36,28 @@ def language(accept_language: str | None) -> Language:
     return "en"
 
 
-def failure_out(view: PaymentView, lang: Language) -> FailureOut | None:
-    """The failure object: stable code, merchant and customer messages, next step."""
-    if view.failure is None:
-        return None
-    d = decline_for(view.failure.code)
-    declined = any(t.event is PaymentEvent.DECLINED for t in view.transitions)
-    return FailureOut(
-        code="card_declined" if declined else view.failure.code,
-        decline_code=view.failure.code if declined else None,
-        message=d.merchant_message,
-        customer_message=d.customer_message(lang),
-        language=lang,
-        next_step=d.next_step.value,
-    )
+# The processors have just failed a whole retry budget (seconds per processor): an immediate
+# retry would most likely fail too.
+PROCESSOR_RETRY_AFTER_SECONDS = 30
 
 
-def api_status(view: PaymentView) -> ApiStatus:
-    """The API status; an automatic payment still being captured is ``processing``."""
-    automatic = view.capture_method is CaptureMethod.AUTOMATIC
-    if automatic and view.status is PaymentStatus.AUTHORIZED:
-        return ApiStatus.PROCESSING
-    return API_STATUS[view.status]
+def failure_error(failure: FailureOut, payment_id: str | None) -> ApiError:
+    """The error answer for a failed payment, or for a card refused before a payment existed.
 
-
-def payment_out(view: PaymentView, lang: Language) -> PaymentOut:
-    """The payment object."""
-    status = api_status(view)
-    capturable = view.amount_authorized - view.amount_captured
-    return PaymentOut(
-        id=view.payment_id,
-        status=status,
-        amount=view.amount,
-        currency=view.currency.value,
-        amount_capturable=capturable if status is ApiStatus.REQUIRES_CAPTURE else 0,
-        amount_captured=view.amount_captured,
-        amount_refunded=view.amount_refunded,
-        capture_method=view.capture_method,
-        card=CardOut(
-            brand=view.card.brand,
-            last4=view.card.last4,
-            exp_month=view.card.exp_month,
-            exp_year=view.card.exp_year,
-        ),
-        payment_method=view.card.token,
-        customer=view.customer_id,
-        description=view.description,
-        metadata=view.metadata,
-        failure=failure_out(view, lang),
-        created_at=view.created_at,
+    A decline is about the card: 402 ``card_error``. A processor that could not be reached is
+    not the card's fault: 503 ``api_error`` with ``Retry-After``, telling the customer to try
+    again later rather than to use another card. Both carry the customer message and next step.
+    """
+    extra = {
+        "payment_id": payment_id,
+        "customer_message": failure.customer_message,
+        "next_step": failure.next_step,
+    }
+    if failure.decline_code is None and decline_for(failure.code).retryable:
+        retry_after = {"Retry-After": str(PROCESSOR_RETRY_AFTER_SECONDS)}
+        return Unavailable(failure.message, code=failure.code, headers=retry_after, extra=extra)
+    return CardDeclined(
+        failure.message, code=failure.code, decline_code=failure.decline_code, extra=extra
     )
 
 

@@ -7,8 +7,6 @@ import json
 
 from temporalio.client import Client
 
-from api.schemas import ApiStatus
-from api.views import API_STATUS, failure_out, internal_statuses
 from cli import ops
 from cli.errors import CliError, Exit
 from cli.render import refund_line, view_lines
@@ -25,6 +23,7 @@ from payments.models import (
     RefundRequest,
 )
 from payments.money import Money
+from payments.public import API_STATUS, ApiStatus, failure_out, internal_statuses
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.temporal_client import connect

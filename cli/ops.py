@@ -44,6 +44,7 @@ from payments.models import (
     RefundRequest,
 )
 from payments.processor import ProcessorClient, ProcessorFailure, processor_session
+from payments.public import stored_status_word
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.tokenize import tokenize
@@ -83,7 +84,7 @@ async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
             desc = await handle.describe()
         except RPCError:
             raise error from None
-        status = desc.typed_search_attributes.get(sa.PAYMENT_STATUS) or "closed"
+        status = stored_status_word(desc.typed_search_attributes.get(sa.PAYMENT_STATUS))
         raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
     raise error
 

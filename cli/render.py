@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from api.views import api_status
 from payments.models import PaymentView, Refund
 from payments.money import format_minor
+from payments.public import public_status
 
 
 def view_lines(v: PaymentView) -> list[str]:
@@ -32,7 +32,7 @@ def view_lines(v: PaymentView) -> list[str]:
 
 def _status(v: PaymentView) -> str:
     """The API's word, and the workflow's (search attribute) where it differs."""
-    api = api_status(v).value
+    api = public_status(v.status, v.capture_method).value
     return api if api == v.status.value else f"{api} (workflow status {v.status.value})"
 
 

@@ -9,7 +9,6 @@ from datetime import date
 from payments.errors import ValidationFailed
 
 _DIGITS = re.compile(r"^[0-9]{12,19}$")
-_CVC = re.compile(r"^[0-9]{3,4}$")
 # Any run of 12+ digits, optionally split by spaces or dashes, looks like a card number.
 CARD_LIKE = re.compile(r"(?:\d[ -]?){12,19}")
 
@@ -61,6 +60,19 @@ def brand_of(number: str) -> str:
     return "unknown"
 
 
+CVC_DIGITS: dict[str, int] = {
+    "visa": 3,
+    "mastercard": 3,
+    "amex": 4,
+    "discover": 3,
+    "jcb": 3,
+    "unionpay": 3,
+    "unknown": 3,
+}
+"""How many digits each brand's security code has (``brand_of`` names); only American Express
+prints four."""
+
+
 def validate_card(card: RawCard, *, today: date) -> None:
     """Check number, expiry and CVC; the first failure raises with its own code.
 
@@ -80,8 +92,11 @@ def validate_card(card: RawCard, *, today: date) -> None:
         )
     if (card.exp_year, card.exp_month) < (today.year, today.month):
         raise CardInvalid("expired_card", "the card's expiry date is in the past", param="exp_year")
-    if not _CVC.match(card.cvc):
-        raise CardInvalid("invalid_cvc", "cvc must be 3 or 4 digits", param="cvc")
+    brand = brand_of(card.number)
+    digits = CVC_DIGITS[brand]
+    if not (card.cvc.isascii() and card.cvc.isdigit() and len(card.cvc) == digits):
+        message = f"cvc must be {digits} digits for this card ({brand})"
+        raise CardInvalid("invalid_cvc", message, param="cvc")
 
 
 def reject_card_like(text: str | None, *, param: str) -> None:

@@ -164,7 +164,8 @@ DECLINES: dict[DeclineCode, Decline] = {
         _d(
             _C.PROCESSOR_UNAVAILABLE,
             True,
-            "No processor answered within the retry budget.",
+            "No processor answered within the retry budget; nothing was charged. Retry later as"
+            " a new payment (a new Idempotency-Key).",
             "We could not reach the payment network. Please try again later.",
             "暂时无法连接支付网络，请稍后重试。",
             _N.RETRY_LATER,

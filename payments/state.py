@@ -20,7 +20,15 @@ from payments.models import (
     RefundRequest,
     Transition,
 )
+from payments.public import ApiStatus, public_status
 from payments.status import PaymentEvent, PaymentStatus, allows, next_status
+
+# What an operation under way is called in a refusal (the events' own names are past tense).
+_IN_PROGRESS = {
+    PaymentEvent.CAPTURED: "a capture",
+    PaymentEvent.CANCELED: "a cancellation",
+    PaymentEvent.EXPIRED: "the authorization's expiry",
+}
 
 
 @dataclass
@@ -52,13 +60,20 @@ class PaymentState:
         self.status = new
         return new
 
+    def public_status(self) -> ApiStatus:
+        """The status as merchants see it: refusals speak the API's words, never internal ones."""
+        return public_status(self.status, self.request.capture_method)
+
     def require(self, event: PaymentEvent) -> None:
         """Refuse ``event`` if the table forbids it now or another operation is under way."""
         if self.busy_with is not None:
-            raise StateConflict(f"payment is busy: {self.busy_with.value} is in progress")
+            doing = _IN_PROGRESS.get(self.busy_with, self.busy_with.value)
+            raise StateConflict(f"payment is busy: {doing} is in progress")
         if not allows(self.status, event):
             verb = event.value.replace("_", " ")
-            raise StateConflict(f"a payment that is {self.status.value} cannot be {verb}")
+            raise StateConflict(
+                f"a payment whose status is {self.public_status()} cannot be {verb}"
+            )
 
     def check_capture(self, req: CaptureRequest) -> int:
         """The amount a capture request would capture.
@@ -94,7 +109,9 @@ class PaymentState:
         if self.refunds_closed:
             raise StateConflict("the refund window for this payment has closed")
         if self.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
-            raise StateConflict(f"a payment that is {self.status.value} cannot be refunded")
+            raise StateConflict(
+                f"a payment whose status is {self.public_status()} cannot be refunded"
+            )
         left = self.refundable()
         amount = left if req.amount is None else req.amount
         if amount <= 0 or amount > left:

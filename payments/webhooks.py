@@ -7,10 +7,11 @@ import hmac
 import time
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
-from payments.errors import decline_for
 from payments.models import Frozen, PaymentView
-from payments.status import PaymentEvent, PaymentStatus
+from payments.public import Language, PaymentOut, payment_out
+from payments.status import PaymentEvent
 
 SIGNATURE_HEADER = "Payments-Signature"
 EVENT_ID_HEADER = "Payments-Event-Id"
@@ -41,57 +42,42 @@ EVENT_TYPES: dict[PaymentEvent, EventType] = {
 }
 
 
-class FailureNotice(Frozen):
-    """What a merchant needs to contact the customer at once."""
+class EventData(Frozen):
+    """What an event is about: the payment object exactly as ``GET /v1/payments/{id}`` shows it."""
 
-    code: str
-    merchant_message: str
-    customer_message: dict[str, str]
-    next_step: str
+    object: PaymentOut
 
 
 class WebhookEvent(Frozen):
     """One event; ``id`` is unique and stable, so receivers can drop replays."""
 
     id: str
+    object: Literal["event"] = "event"
     type: EventType
     created_at: datetime
-    payment_id: str
+    data: EventData
+
+
+class Notification(Frozen):
+    """The notify activity's input: whose endpoint to call, and the event to POST there."""
+
     merchant_id: str
-    status: PaymentStatus
-    currency: str
-    amount: int
-    amount_captured: int
-    amount_refunded: int
-    customer_id: str | None
-    failure: FailureNotice | None
+    event: WebhookEvent
 
 
-def event_for(view: PaymentView, event: PaymentEvent, seq: int, at: datetime) -> WebhookEvent:
+WEBHOOK_LANGUAGE: Language = "en"
+"""Customer messages in webhooks are English: a delivery has no ``Accept-Language``."""
+
+
+def event_for(view: PaymentView, event: PaymentEvent, seq: int, at: datetime) -> Notification:
     """The webhook for ``event`` that just happened to the payment in ``view``."""
-    notice = None
-    if view.failure is not None:
-        d = decline_for(view.failure.code)
-        notice = FailureNotice(
-            code=view.failure.code,
-            merchant_message=d.merchant_message,
-            customer_message=dict(d.customer),
-            next_step=d.next_step.value,
-        )
-    return WebhookEvent(
+    hook = WebhookEvent(
         id=f"evt_{view.payment_id}_{seq}",
         type=EVENT_TYPES[event],
         created_at=at,
-        payment_id=view.payment_id,
-        merchant_id=view.merchant_id,
-        status=view.status,
-        currency=view.currency.value,
-        amount=view.amount,
-        amount_captured=view.amount_captured,
-        amount_refunded=view.amount_refunded,
-        customer_id=view.customer_id,
-        failure=notice if event in (PaymentEvent.DECLINED, PaymentEvent.FAILED) else None,
+        data=EventData(object=payment_out(view, WEBHOOK_LANGUAGE)),
     )
+    return Notification(merchant_id=view.merchant_id, event=hook)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from api.views import API_STATUS
 from cli.errors import MEANING
+from payments.public import API_STATUS
 from payments.settings import Settings
 from stack import variables
 from stack.commands import REPO_ROOT

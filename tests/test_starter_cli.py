@@ -66,11 +66,16 @@ async def _count(client: Client, merchant: str) -> int:
         (["--amount", "100", "--card", "4242424242424242424242"], "12 to 19 digits"),
         (["--amount", "100", "--card", "4242abcd42424242"], "12 to 19 digits"),
         (["--amount", "100", "--exp", "13/2030"], "exp_month must be 1-12"),
-        (["--amount", "100", "--cvc", "12a"], "cvc must be 3 or 4 digits"),
-        (["--amount", "100", "--cvc", "12345"], "cvc must be 3 or 4 digits"),
+        (["--amount", "99999999999"], "amount must be at most 99999999"),
+        (["--amount", "100000000"], "amount must be at most 99999999"),
+        (["--amount", "9" * 400], "amount must be at most 99999999"),
+        (["--amount", "100", "--cvc", "12a"], "cvc must be 3 digits"),
+        (["--amount", "100", "--cvc", "12345"], "cvc must be 3 digits"),
+        (["--amount", "100", "--cvc", "1234"], "cvc must be 3 digits for this card (visa)"),
+        (["--amount", "100", "--card", "378282246310005"], "cvc must be 4 digits"),
         (["--amount", "100", "--card", "incorrect_cvc"], "security code is incorrect"),
         (["--amount", "100", "--exp", "01/2020"], "in the past"),
-        (["--amount", "100", "--cvc", "12"], "cvc must be 3 or 4 digits"),
+        (["--amount", "100", "--cvc", "12"], "cvc must be 3 digits"),
         (["--amount", "100", "--description", "card 4242 4242 4242 4242"], "card number"),
     ],
 )
@@ -81,6 +86,7 @@ async def test_bad_pay_input_is_refused_and_starts_nothing(
     done = await starter(settings, "pay", "--merchant", merchant, *args)
     assert done.returncode != 0
     assert message in done.stderr
+    assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()[-1]) < 300
     assert await _count(client, merchant) == 0
 
@@ -122,3 +128,16 @@ async def test_list_filters_by_the_api_status(client: Client, settings: Settings
     # The workflow's word is refused with the API's word for it, before anything connects.
     old = await starter(settings, "list", "--status", "authorized")
     assert old.returncode == 2 and "the CLI uses the API's: requires_capture" in old.stderr
+
+
+@pytest.mark.parametrize("mode", [[], ["--api", "http://127.0.0.1:9"]], ids=["direct", "api"])
+async def test_an_amount_above_the_limit_is_a_usage_error(
+    settings: Settings, mode: list[str]
+) -> None:
+    # Refused while parsing, in both modes: nothing is tokenized, started or sent.
+    done = await starter(settings, *mode, "pay", "--amount", "99999999999")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "error: argument --amount: amount must be at most 99999999 minor units"
+        " (see starter.py pay --help)\n"
+    )
