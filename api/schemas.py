@@ -100,10 +100,8 @@ class CreateWebhookEndpoint(Strict):
     url: Annotated[StrictStr, StringConstraints(max_length=2048)]
     """An http(s) URL of a public host; checked by ``payments.webhook_urls.check_url``."""
 
-    # -- responses ---------------------------------------------------------------------------------
 
-    amount: Amount
-    currency: ApiCurrency
+# -- responses ---------------------------------------------------------------------------------
 
 
 class PaymentSummary(Strict):
