@@ -124,6 +124,9 @@ _CODES = {
 def _error_for(err: ErrorDetails) -> InvalidRequest:
     param = param_of(tuple(err["loc"]))
     code, words = _CODES.get(err["type"], ("parameter_invalid", "is invalid"))
+    if err["type"] == "less_than_equal":
+        # The limit comes from the model (MAX_AMOUNT for amounts), never from the input.
+        words = f"must be at most {err.get('ctx', {}).get('le')}"
     if param == "currency" and err["type"] == "enum":
         code = "invalid_currency"
     if code.startswith("amount_") and not param.endswith("amount"):

@@ -31,12 +31,6 @@ def check_create(state: AppState, body: CreatePayment) -> RawCard | CardFacts:
     Raises:
         InvalidRequest: A rule the schema cannot express is broken.
     """
-    if body.amount > state.settings.max_amount:
-        raise InvalidRequest(
-            f"amount must be at most {state.settings.max_amount}",
-            code="amount_too_large",
-            param="amount",
-        )
     reject_card_like(body.description, param="description")
     for key, value in body.metadata.items():
         reject_card_like(key, param="metadata")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from payments.money import MAX_AMOUNT
 from payments.settings import Settings
 
 
@@ -27,8 +26,6 @@ class ApiSettings(Settings):
     api_secret_file: Path | None = None
     """Key for request fingerprints; ``<run_dir>/api-secret`` (created, mode 0600) when unset."""
 
-    max_amount: int = Field(default=99_999_999, gt=0, le=MAX_AMOUNT)
-    """Largest amount in minor units a payment, capture or refund may ask for."""
     max_body_bytes: int = Field(default=16_384, gt=0)
     confirm_wait_seconds: float = Field(default=15.0, gt=0)
     """How long a create waits for the authorization before answering ``processing``."""

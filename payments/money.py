@@ -34,8 +34,10 @@ _EXPONENTS: dict[Currency, int] = {
     Currency.KWD: 3,
 }
 
-# One trillion minor units: far above any card payment, far below int64 overflow downstream.
-MAX_AMOUNT = 10**12
+# The one limit on any amount (payment, capture, refund; API, CLI and workflows alike), stated
+# once: the API's OpenAPI document takes its ``maximum`` from the models that use it.
+# 999,999.99 in a two-decimal currency, as card processors commonly cap one charge.
+MAX_AMOUNT = 99_999_999
 
 MinorUnits = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
 PositiveMinorUnits = Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT)]
