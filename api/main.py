@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, openapi
 from api.deps import AppState
 from api.idempotency import IdempotencyStore
 from api.ratelimit import RateLimiter
@@ -83,6 +83,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    openapi.install(app)
     for module in (health, payments, payment_actions, webhooks):
         app.include_router(module.router)
     instrument(app, "api")
