@@ -59,7 +59,6 @@ STATUS_TEXT: dict[int, str] = {
     402: "The card was declined (`card_error`): `decline_code`, `payment_id`, "
     "`customer_message` and `next_step` say why and what to do.",
     404: "No such payment, or another merchant's (`resource_missing`).",
-    405: "Method not allowed (`method_not_allowed`); the `Allow` header lists the methods.",
     409: "The payment's status does not allow this (`payment_state_conflict`), or a request "
     "with this Idempotency-Key is still in progress (`idempotency_error`).",
     413: "The body is larger than the limit (`request_too_large`).",
@@ -71,7 +70,6 @@ STATUS_TEXT: dict[int, str] = {
 }
 
 _HEADERS: dict[int, dict[str, Any]] = {
-    405: {"Allow": {"description": "The methods this URL has.", "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
 }
 

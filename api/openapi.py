@@ -80,10 +80,13 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
 
 def _link_payment_ids(paths: dict[str, Any]) -> None:
     """Answers that are a payment link to every operation on one payment (OpenAPI links)."""
-    targets = [op["operationId"] for p, item in paths.items() if "{payment_id}" in p
-               for op in item.values()]  # fmt: skip
-    links = {t: {"operationId": t, "parameters": {"payment_id": "$response.body#/id"}}
-             for t in targets}  # fmt: skip
+    by_id = {"payment_id": "$response.body#/id"}
+    links = {
+        op["operationId"]: {"operationId": op["operationId"], "parameters": by_id}
+        for path, item in paths.items()
+        if "{payment_id}" in path
+        for op in item.values()
+    }
     for item in paths.values():
         for operation in item.values():
             for status in ("200", "202"):

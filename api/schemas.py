@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
-from pydantic.config import JsonDict
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
-from payments.cards import CARD_LIKE
-from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
+from api import stated
+from payments.models import CaptureMethod, Email, Identifier
 from payments.money import Currency, PositiveMinorUnits
 
 
@@ -39,28 +38,14 @@ class ApiStatus(StrEnum):
 
 # -- requests ----------------------------------------------------------------------------------
 
-# Free text holding a card-like run of digits is refused (payments.cards.reject_card_like).
-_NOT_CARD_LIKE = Field(json_schema_extra={"not": {"pattern": CARD_LIKE.pattern}})
-Text = Annotated[FreeText, _NOT_CARD_LIKE]
-Reason = Annotated[StrictStr, StringConstraints(max_length=200), _NOT_CARD_LIKE]
-Key = Annotated[MetadataKey, _NOT_CARD_LIKE]
-
-
-def _documented(**schema: Any) -> Any:
-    """A constraint shown in the OpenAPI document only: ``payments.cards.validate_card`` checks
-    it and answers with its own code (``invalid_number``, ``invalid_cvc``, ...)."""
-    return Field(json_schema_extra=schema)
-
 
 class CardIn(Strict):
     """A raw card; tokenized into the vault before any workflow starts."""
 
-    number: Annotated[
-        StrictStr, StringConstraints(max_length=32), _documented(pattern="^[0-9]{12,19}$")
-    ]
-    exp_month: Annotated[StrictInt, _documented(minimum=1, maximum=12)]
-    exp_year: Annotated[StrictInt, _documented(minimum=2000, maximum=2100)]
-    cvc: Annotated[StrictStr, StringConstraints(max_length=8), _documented(pattern="^[0-9]{3,4}$")]
+    number: stated.CardNumber
+    exp_month: stated.Month
+    exp_year: stated.Year
+    cvc: stated.Cvc
 
 
 class CustomerIn(Strict):
@@ -70,32 +55,10 @@ class CustomerIn(Strict):
     email: Email | None = None
 
 
-def exactly_one_of(*names: str) -> dict[str, Any]:
-    """JSON Schema: exactly one of ``names`` is present and not null."""
-    return {
-        "oneOf": [{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]
-    }
-
-
-# The simulator's always-approved Visa test card (cli.testcards), for the docs' "Try it out".
-EXAMPLE: JsonDict = {
-    "amount": 1999,
-    "currency": "USD",
-    "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"},
-    "capture_method": "manual",
-}
-
-
 class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
-    # In the document for clients and fuzzers; service.check_create refuses the rest with
-    # parameter_missing / parameter_invalid, which name the parameter.
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        json_schema_extra={**exactly_one_of("card", "payment_method"), "examples": [EXAMPLE]},
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=stated.CREATE_PAYMENT)
 
     amount: PositiveMinorUnits
     currency: Currency
@@ -103,8 +66,8 @@ class CreatePayment(Strict):
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
     customer: CustomerIn | None = None
-    description: Text | None = None
-    metadata: Annotated[dict[Key, Text], Field(max_length=20)] = {}
+    description: stated.Text | None = None
+    metadata: Annotated[dict[stated.Key, stated.Text], Field(max_length=20)] = {}
 
 
 class CapturePayment(Strict):
@@ -116,14 +79,14 @@ class CapturePayment(Strict):
 class CancelPayment(Strict):
     """``POST /v1/payments/{id}/cancel``."""
 
-    reason: Reason | None = None
+    reason: stated.Reason | None = None
 
 
 class CreateRefund(Strict):
     """``POST /v1/payments/{id}/refunds``: all that is left unless ``amount``."""
 
     amount: PositiveMinorUnits | None = None
-    reason: Reason | None = None
+    reason: stated.Reason | None = None
 
 
 class CreateWebhookEndpoint(Strict):

@@ -160,6 +160,7 @@ def test_errors_have_one_documented_schema(doc: dict[str, Any]) -> None:
         ("PATCH", "/v1/payments/pay_0/capture", "POST"),
         ("DELETE", "/v1/webhook_endpoints", "POST"),
         ("TRACE", "/healthz", "GET"),
+        ("POST", "/docs/assets/swagger-ui.css", "GET, HEAD"),
     ],
 )
 async def test_an_undeclared_method_is_405_with_allow(
