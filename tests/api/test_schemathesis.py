@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from payments.keyring import load_keyring
+from payments.merchants import MerchantDirectory
 from tests.api.conftest import register
 
 HERE = Path(__file__).parent
@@ -43,22 +45,34 @@ def st_command(api_url: str) -> list[str]:
 async def test_schemathesis_finds_nothing(
     api_url: str, api_worker: None, run_dir: Path, tmp_path: Path
 ) -> None:
+    # Merchants made here, not as fixture arguments: pytest would print their keys.
+    payer, hooks = register(run_dir, "fuzz"), register(run_dir, "fuzzhooks")
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
         "PYTHONPATH": str(HERE.parent.parent),
+        "FUZZ_WEBHOOK_AUTHORIZATION": f"Bearer {hooks.key}",
     }
-    key = register(run_dir, "fuzz").key  # not a fixture argument: pytest would print it
-    argv = [*st_command(api_url), "-H", f"Authorization: Bearer {key}"]
+    argv = [*st_command(api_url), "-H", f"Authorization: Bearer {payer.key}"]
     started = time.monotonic()
     # Async: the worker behind the API runs on this test session's event loop.
     # cwd: the run's own folder, for anything the fuzzer writes.
     proc = await asyncio.create_subprocess_exec(
         *argv, cwd=tmp_path, env=env, stdout=PIPE, stderr=STDOUT
     )
-    out, _ = await asyncio.wait_for(proc.communicate(), timeout=240)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=240)
+    finally:
+        if proc.returncode is None:  # timed out: stop it
+            proc.kill()
+            await proc.wait()
     took = time.monotonic() - started
     # Schemathesis shows the Authorization header as [Filtered]; no traceback, so no argv.
     if proc.returncode != 0:
         pytest.fail(f"schemathesis failed after {took:.0f} s:\n{out.decode()}", pytrace=False)
     print(f"schemathesis passed in {took:.0f} s")
+    # The paying merchant's events go nowhere; the fuzzed endpoints belong to the other one.
+    keyring = load_keyring(run_dir / "vault-key.json")
+    merchants = MerchantDirectory(run_dir / "merchants.db", keyring)
+    assert merchants.webhook(payer.id) is None
+    assert merchants.webhook(hooks.id) is not None
