@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from api.allow import allowed_methods
 from payments.errors import PaymentError
 
 log = logging.getLogger("api")
@@ -167,12 +168,20 @@ async def _payment_error(_: Request, exc: Exception) -> Response:
     return render(from_payment_error(exc))
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+class MethodNotAllowed(ApiError):
+    """405: the URL exists, but not for this method; ``Allow`` lists the methods it has."""
+
+    status, code = 405, "method_not_allowed"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         return render(NotFound("unknown URL"))
     if exc.status_code == 405:
-        return render(InvalidRequest("method not allowed", code="method_not_allowed"))
+        allow = allowed_methods(request)
+        message = f"method not allowed for this URL; allowed: {allow}"
+        return render(MethodNotAllowed(message, headers={"Allow": allow}))
     return render(InvalidRequest(str(exc.detail)))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import errors
+from api import docs_ui, errors, openapi
 from api.deps import AppState
 from api.idempotency import IdempotencyStore
 from api.payment_index import PaymentIndex
@@ -84,8 +84,13 @@ def create_app(settings: ApiSettings) -> FastAPI:
         version="1",
         summary="Card payments as durable Temporal workflows, with Stripe-style idempotency.",
         lifespan=lifespan,
+        # /docs is served by docs_ui from installed files: FastAPI's own pages need a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
+    openapi.install(app)
+    docs_ui.install(app)
     for module in (health, payments, payment_actions, webhooks):
         app.include_router(module.router)
     instrument(app, "api")

@@ -13,12 +13,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
     StrictStr,
     StringConstraints,
 )
 
-from payments.models import CaptureMethod, Email, FreeText, Identifier, MetadataKey
+from api import stated
+from payments.models import CaptureMethod, Email, Identifier
 from payments.money import Amount, Currency
 
 # The payment object is shared with the worker's webhooks; re-exported for the API's imports.
@@ -49,10 +49,10 @@ ApiCurrency = Annotated[Currency, BeforeValidator(_upper)]
 class CardIn(Strict):
     """A raw card; tokenized into the vault before any workflow starts."""
 
-    number: Annotated[StrictStr, StringConstraints(max_length=32)]
-    exp_month: StrictInt
-    exp_year: StrictInt
-    cvc: Annotated[StrictStr, StringConstraints(max_length=8)]
+    number: stated.CardNumber
+    exp_month: stated.Month
+    exp_year: stated.Year
+    cvc: stated.Cvc
 
 
 class CustomerIn(Strict):
@@ -65,14 +65,16 @@ class CustomerIn(Strict):
 class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=stated.CREATE_PAYMENT)
+
     amount: Amount
     currency: ApiCurrency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
     customer: CustomerIn | None = None
-    description: FreeText | None = None
-    metadata: Annotated[dict[MetadataKey, FreeText], Field(max_length=20)] = {}
+    description: stated.Text | None = None
+    metadata: Annotated[dict[stated.Key, stated.Text], Field(max_length=20)] = {}
 
 
 class CapturePayment(Strict):
@@ -84,14 +86,14 @@ class CapturePayment(Strict):
 class CancelPayment(Strict):
     """``POST /v1/payments/{id}/cancel``."""
 
-    reason: Annotated[StrictStr, StringConstraints(max_length=200)] | None = None
+    reason: stated.Reason | None = None
 
 
 class CreateRefund(Strict):
     """``POST /v1/payments/{id}/refunds``: all that is left unless ``amount``."""
 
     amount: Amount | None = None
-    reason: Annotated[StrictStr, StringConstraints(max_length=200)] | None = None
+    reason: stated.Reason | None = None
 
 
 class CreateWebhookEndpoint(Strict):

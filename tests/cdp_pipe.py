@@ -32,12 +32,15 @@ def chromium_path() -> str | None:
 class Browser:
     """One headless Chromium with a fresh profile and one page."""
 
-    def __init__(self, executable: str) -> None:
+    def __init__(self, executable: str, extra_flags: tuple[str, ...] = ()) -> None:
         self._profile = tempfile.mkdtemp(prefix="chromium-")
+        # DevTools events (no "id") received while waiting for answers, oldest first.
+        self.events: list[dict[str, Any]] = []
         to_child, self._out = os.pipe()
         self._in, from_child = os.pipe()
+        profile = f"--user-data-dir={self._profile}"
         self._proc = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
+            [executable, *CHROMIUM_FLAGS, *extra_flags, profile, "about:blank"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -64,7 +67,9 @@ class Browser:
         deadline = time.monotonic() + timeout
         while True:
             reply = self._read(deadline)
-            if reply.get("id") == self._next_id:
+            if "method" in reply and "id" not in reply:
+                self.events.append(reply)
+            elif reply.get("id") == self._next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))

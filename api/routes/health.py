@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.deps import State
+from api.docs import error_responses
 from api.errors import dumps, render
 from api.temporal import unreachable
 
@@ -20,7 +21,7 @@ async def healthz() -> Response:
     return Response(dumps({"status": "ok"}), media_type="application/json")
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=error_responses(503))
 async def readyz(state: State) -> Response:
     """Ready only when Temporal answers a health check."""
     try:

@@ -11,7 +11,7 @@ from api import listing, service
 from api.answers import idempotent
 from api.body import canonical, parse_json, read_body, validate
 from api.deps import Merchant, State, idempotency_key
-from api.docs import body_doc, error_responses
+from api.docs import PROCESSING, body_doc, error_responses
 from api.schemas import ApiStatus, CreatePayment, EventList, PaymentList, PaymentOut
 from api.temporal import derived_id
 from api.views import events_out, language, payment_out
@@ -29,7 +29,7 @@ def json_response(body: bytes, status: int = 200) -> Response:
 @router.post(
     "",
     response_model=PaymentOut,
-    responses=error_responses(400, 401, 402, 409, 413, 422, 429, 503),
+    responses={**PROCESSING, **error_responses(400, 401, 402, 409, 413, 422, 429, 503)},
     openapi_extra=body_doc(CreatePayment),
 )
 async def create_payment(
