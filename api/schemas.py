@@ -99,7 +99,7 @@ class CreateRefund(Strict):
 class CreateWebhookEndpoint(Strict):
     """``POST /v1/webhook_endpoints``: where this merchant's signed events go."""
 
-    url: Annotated[StrictStr, StringConstraints(max_length=2048)]
+    url: stated.WebhookUrl
     """An http(s) URL of a public host; checked by ``payments.webhook_urls.check_url``."""
 
 

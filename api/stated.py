@@ -34,6 +34,14 @@ Month = Annotated[StrictInt, documented(minimum=1, maximum=12)]
 Year = Annotated[StrictInt, documented(minimum=2000, maximum=2100)]
 Cvc = Annotated[StrictStr, StringConstraints(max_length=8), documented(pattern="^[0-9]{3,4}$")]
 
+# What payments.webhook_urls.check_url checks first: an http(s) URL with a host and no white
+# space; the rest (credentials, port range, the address's class) the document cannot state.
+WebhookUrl = Annotated[
+    StrictStr,
+    StringConstraints(max_length=2048),
+    documented(pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+([/?#][^\\s]*)?$", format="uri"),
+]
+
 
 def exactly_one_of(*names: str) -> JsonDict:
     """JSON Schema: exactly one of ``names`` is present and not null (api.service.check_create)."""
