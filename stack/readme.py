@@ -1,8 +1,9 @@
-"""The README's generated tables, rendered from the tables in code that they describe.
+"""The docs' generated blocks, rendered from the tables in code that they describe.
 
 ``python -m stack.readme`` rewrites every block between ``<!-- generated: NAME -->`` and
-``<!-- end: NAME -->`` in README.md; ``--check`` only says whether one is stale (tests/test_docs.py
-runs it). Edit the code's table, not the README's.
+``<!-- end: NAME -->`` in README.md and docs/*.md; ``--check`` only says whether one is stale
+(tests/test_docs.py runs it). Each block lives on exactly one page. Edit the code's table, not the
+page's.
 """
 
 from __future__ import annotations
@@ -16,16 +17,27 @@ from pathlib import Path
 from cli.errors import MEANING
 from payments.public import API_STATUS
 from payments.settings import Settings
+from payments.status import mermaid_diagram
 from stack import variables
 from stack.commands import REPO_ROOT
 from workflows.authorization import ATTEMPTS_PER_PROCESSOR
 from workflows.policies import CALL_TIMEOUT, POLICIES, StepName, StepPolicy
 
-README = REPO_ROOT / "README.md"
+_MARKER = re.compile(r"<!-- generated: ([\w-]+) -->")
+
+
+def pages(root: Path = REPO_ROOT) -> list[Path]:
+    """The pages that may hold generated blocks: the README and every page in docs/."""
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def state_diagram() -> str:
+    """The payment state machine as a mermaid block, from ``payments.status.TRANSITIONS``."""
+    return f"```mermaid\n{mermaid_diagram()}\n```"
 
 
 def status_table() -> str:
-    """Workflow status to API status, from ``api.views.API_STATUS``."""
+    """Workflow status to API status, from ``payments.public.API_STATUS``."""
     rows = [
         f"| `{internal.value}` | `{api.value}` | {'yes' if internal.is_terminal else 'no'} |"
         for internal, api in API_STATUS.items()
@@ -90,6 +102,7 @@ def exit_table() -> str:
 
 
 SECTIONS: dict[str, Callable[[], str]] = {
+    "state-diagram": state_diagram,
     "status-vocabulary": status_table,
     "retry-budgets": retry_table,
     "stack-variables": variables.as_markdown,
@@ -98,30 +111,61 @@ SECTIONS: dict[str, Callable[[], str]] = {
 
 
 def render(text: str) -> str:
-    """``text`` with every generated block replaced by its current rendering.
+    """``text`` with every generated block in it replaced by its current rendering.
 
     Raises:
-        ValueError: A section's markers are missing.
+        ValueError: A block names no known section, or its end marker is missing.
     """
-    for name, make in SECTIONS.items():
+    for name in _MARKER.findall(text):
+        make = SECTIONS.get(name)
+        if make is None:
+            raise ValueError(f"unknown generated block {name!r}")
         block = re.compile(rf"(<!-- generated: {name} -->\n)(?:.*?\n)?(<!-- end: {name} -->)", re.S)
         if not block.search(text):
-            raise ValueError(f"README has no generated block {name!r}")
+            raise ValueError(f"generated block {name!r} has no end marker")
         body = make()
         text = block.sub(lambda m: f"{m.group(1)}{body}\n{m.group(2)}", text)  # noqa: B023
     return text
 
 
-def main(argv: list[str], path: Path = README) -> int:
-    """Rewrite the README's generated blocks, or with ``--check`` report whether any is stale."""
-    text = path.read_text()
-    fresh = render(text)
-    if "--check" in argv:
+def homes(paths: list[Path]) -> dict[str, Path]:
+    """The one page among ``paths`` that holds each section.
+
+    Raises:
+        ValueError: A section is on no page, or on more than one (or twice on one).
+    """
+    found: dict[str, list[Path]] = {name: [] for name in SECTIONS}
+    for path in paths:
+        for name in _MARKER.findall(path.read_text()):
+            found.setdefault(name, []).append(path)
+    for name, where in found.items():
+        if len(where) != 1:
+            places = ", ".join(str(p) for p in where) or "no page"
+            raise ValueError(f"generated block {name!r} must be on exactly one page, not {places}")
+    return {name: where[0] for name, where in found.items()}
+
+
+def home(name: str) -> Path:
+    """The page that holds the generated block ``name``."""
+    return homes(pages())[name]
+
+
+def main(argv: list[str], root: Path = REPO_ROOT) -> int:
+    """Rewrite the pages' generated blocks, or with ``--check`` report whether any is stale."""
+    paths = pages(root)
+    homes(paths)
+    stale = []
+    for path in paths:
+        text = path.read_text()
+        fresh = render(text)
         if fresh != text:
+            stale.append(path)
+            if "--check" not in argv:
+                path.write_text(fresh)
+    if "--check" in argv and stale:
+        for path in stale:
             print(f"{path} is stale: run python -m stack.readme", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(fresh)
+        return 1
     return 0
 
 

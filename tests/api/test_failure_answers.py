@@ -17,17 +17,19 @@ from tests.api.conftest import Merchant, app_client, payment_body
 from tests.helpers import Simulator
 from worker import build_worker, worker_http
 
-README = Path(__file__).parents[2] / "README.md"
+CARDS_PAGE = Path(__file__).parents[2] / "docs" / "payments.md"
 LANGUAGES = {"en": "en-US,en;q=0.9", "zh": "zh-CN,zh;q=0.9"}
 
 
 def _declining_cards() -> list[str]:
-    """Every test card the README says is declined or refused, and a prepaid one."""
-    rows = re.findall(r"^\| [0-9 ]+ \| `(\w+)` \| (?:declined|refused)", README.read_text(), re.M)
+    """Every test card docs/payments.md says is declined or refused, and a prepaid one."""
+    rows = re.findall(
+        r"^\| [0-9 ]+ \| `(\w+)` \| (?:declined|refused)", CARDS_PAGE.read_text(), re.M
+    )
     return [*rows, "prepaid5"]
 
 
-def test_the_readme_lists_the_declining_cards() -> None:
+def test_the_docs_list_the_declining_cards() -> None:
     assert {"decline", "insufficient", "incorrect_cvc", "stolen", "lost"} <= set(_declining_cards())
 
 
