@@ -17,8 +17,8 @@ from api.idempotency import IdempotencyStore
 from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
-from payments.merchants import MerchantDirectory
-from payments.vault import CardVault
+from stores.merchants import MerchantDirectory
+from stores.vault import CardVault
 
 _API_KEY = re.compile(r"[A-Za-z0-9_\-]{16,200}")
 # An auth scheme (matched case-insensitively, RFC 9110) and its credentials.

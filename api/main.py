@@ -18,12 +18,12 @@ from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
-from payments import tracing
-from payments.http_metrics import instrument
-from payments.keyring import load_keyring, write_private
-from payments.merchants import MerchantDirectory
-from payments.temporal_client import connect
-from payments.vault import CardVault
+from infra import tracing
+from infra.http_metrics import instrument
+from infra.keyring import load_keyring, write_private
+from infra.temporal_client import connect
+from stores.merchants import MerchantDirectory
+from stores.vault import CardVault
 
 log = logging.getLogger("api")
 

@@ -14,16 +14,16 @@ from api.deps import AppState
 from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.schemas import ApiStatus, CreatePayment
 from api.views import Language, failure_error, payment_out, refund_out
-from cli import ops
+from facade import operations as ops
+from infra import tracing
 from payments import search_attributes as sa
-from payments import tracing
 from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, validate_card
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
 from payments.processor import ProcessorFailure
 from payments.public import failure_for
 from payments.tokenize import CardRefused
-from payments.vault import VaultError
+from stores.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
 # A live worker answers a query in milliseconds; without one it never does. So a create answers

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.stack import StackSpec
 from stack.commands import SQLITE_PRAGMAS
+from stack.throwaway import StackSpec
 
 # The worker knobs as they were before tuning, spelled out so the "before" configurations do
-# not silently follow the tuned defaults in payments/settings.py.
+# not silently follow the tuned defaults in infra/settings.py.
 UNTUNED_WORKER = {
     "PAYMENTS_POLLER_AUTOSCALING": "false",
     "PAYMENTS_EAGER_ACTIVITIES": "true",
@@ -42,7 +42,7 @@ CONFIGS: dict[str, Config] = {
         _cfg("wal", "+ WAL, synchronous=normal", SQLITE_PRAGMAS, **ALL_NORMAL, **UNTUNED_WORKER),
         _cfg("wal-policy", "+ local steps per workflows/policies.py", SQLITE_PRAGMAS,
              **UNTUNED_WORKER),
-        _cfg("tuned", "+ worker knobs of payments/settings.py (make up as shipped)",
+        _cfg("tuned", "+ worker knobs of infra/settings.py (make up as shipped)",
              SQLITE_PRAGMAS),
         _cfg("tuned-no-eager", "tuned, eager activity dispatch off", SQLITE_PRAGMAS,
              PAYMENTS_EAGER_ACTIVITIES="false"),

@@ -13,13 +13,13 @@ from typing import Any
 from bench.configs import Config
 from bench.history import shape_of
 from bench.load import BENCH_MERCHANT, MixResult, Target, run_mix
-from bench.stack import BenchStack
 from bench.worker import baseline_queue
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.cards import RawCard
 from payments.models import CardFacts
-from payments.settings import Settings
-from payments.temporal_client import connect
+from stack.throwaway import ThrowawayStack
 
 HISTORY_SAMPLES = 5
 
@@ -95,7 +95,7 @@ def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return med
 
 
-async def _round(stack: BenchStack, t: Target, mix: str, plan: Plan, conc: int) -> Any:
+async def _round(stack: ThrowawayStack, t: Target, mix: str, plan: Plan, conc: int) -> Any:
     before, client_before = stack.cpu(), _client_cpu()
     res = await run_mix(t, mix, plan.count, conc)
     after = stack.cpu()
@@ -106,7 +106,7 @@ async def _round(stack: BenchStack, t: Target, mix: str, plan: Plan, conc: int) 
 
 async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
     """Start ``cfg``'s stack, run the plan, and return per-concurrency, per-mix medians."""
-    with BenchStack(cfg.spec) as stack:
+    with ThrowawayStack(cfg.spec) as stack:
         settings = Settings(**{k.removeprefix("PAYMENTS_").lower(): v
                                for k, v in stack.settings_env().items()})  # fmt: skip
         client = await connect(settings)

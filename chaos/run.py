@@ -20,9 +20,9 @@ from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hit
 from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
 from payments.cards import RawCard
-from payments.settings import Settings
 from stack.simadmin import SimulatorAdmin
 
 APPROVED_CARDS = 6

@@ -7,7 +7,7 @@ from datetime import date
 from payments.cards import RawCard, validate_card
 from payments.errors import PaymentError
 from payments.processor import ProcessorClient, ProcessorFailure
-from payments.vault import CardVault, TokenizedCard
+from stores.vault import CardVault, TokenizedCard
 
 
 class CardRefused(PaymentError):

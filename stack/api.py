@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from payments.keyring import load_keyring, write_private
-from payments.merchants import MerchantDirectory, new_api_key
+from infra.keyring import load_keyring, write_private
 from stack import checks
 from stack.commands import child_env
+from stores.merchants import MerchantDirectory, new_api_key
 
 API_KEYS_FILE = "api-keys.json"
 DEMO_MERCHANTS = ("merchant_a", "merchant_b")

@@ -8,13 +8,13 @@ from typing import Any
 
 from temporalio.client import Client
 
-from cli import ops
 from cli.testcards import card_number
+from facade import operations as ops
+from infra.settings import Settings
 from payments.cards import RawCard
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Currency, Money
-from payments.settings import Settings
 from stack.checks import http_ok
 from stack.commands import child_env, simulator_command
 from stack.procs import ManagedProcess, free_port

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
 from payments import search_attributes as sa
-from payments.findings import FindingStore
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentRequest, RefundRequest
 from payments.money import Currency, Money
 from payments.reconcile import FindingKind, ReconcileInput, ReconcileReport
-from payments.settings import Settings
+from stores.findings import FindingStore
 from tests.helpers import _raw, pay
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation_schedule import reconcile_now

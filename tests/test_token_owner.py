@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
 from payments.ids import new_payment_id
 from payments.models import PaymentOptions, PaymentRequest
 from payments.money import Currency, Money
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from tests.helpers import Simulator, _raw
 

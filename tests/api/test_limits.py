@@ -12,8 +12,8 @@ import httpx
 from temporalio.client import Client
 
 from api.settings import ApiSettings
-from cli import ops
 from cli.testcards import card_number
+from facade import operations as ops
 from payments.cards import RawCard
 from stack.procs import free_port
 from tests.api.conftest import Merchant, app_client, count_payments, payment_body, register

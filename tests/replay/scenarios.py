@@ -13,14 +13,14 @@ from datetime import date
 
 from temporalio.client import Client
 
-from cli import ops
 from cli.testcards import card_number
+from facade import operations as ops
+from infra.settings import Settings
 from payments.cards import RawCard
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.models import RefundRequest as Refund
 from payments.money import Currency, Money
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from stack.checks import http_ok
 from tests.replay.stack import RecordingStack

@@ -23,6 +23,8 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from infra.keyring import load_keyring
+from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.cards import RawCard
 from payments.errors import (
@@ -33,7 +35,6 @@ from payments.errors import (
     StateConflict,
     TemporalUnavailable,
 )
-from payments.keyring import load_keyring
 from payments.models import (
     CancelRequest,
     CaptureRequest,
@@ -45,10 +46,9 @@ from payments.models import (
 )
 from payments.processor import ProcessorClient, ProcessorFailure, processor_session
 from payments.public import stored_status_word
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.tokenize import tokenize
-from payments.vault import CardVault
+from stores.vault import CardVault
 from workflows.payment import PaymentWorkflow
 
 T = TypeVar("T")
@@ -165,9 +165,14 @@ async def start_payment(
         return await payment_view(client, req.payment_id)
 
 
+def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]:
+    # Not get_workflow_handle_for: mypy cannot type its method argument (PaymentWorkflow.run).
+    return client.get_workflow_handle(payment_id, result_type=PaymentView)
+
+
 async def payment_view(client: Client, payment_id: str) -> PaymentView:
     """The payment's current view (works for open and closed workflows)."""
-    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    handle = _handle(client, payment_id)
     return await _guard(handle.query(PaymentWorkflow.view), handle)
 
 
@@ -178,7 +183,7 @@ async def capture(
 
     A repeated ``update_id`` attaches to the first capture instead of asking again.
     """
-    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    handle = _handle(client, payment_id)
     req = CaptureRequest(amount=amount)
     return await _guard(handle.execute_update(PaymentWorkflow.capture, req, id=update_id), handle)
 
@@ -187,14 +192,14 @@ async def cancel(
     client: Client, payment_id: str, reason: str | None = None, *, update_id: str | None = None
 ) -> PaymentView:
     """Void an authorized payment (a repeated ``update_id`` attaches to the first cancel)."""
-    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    handle = _handle(client, payment_id)
     req = CancelRequest(reason=reason)
     return await _guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
 
 
 async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
     """Refund part or all of a captured payment; the refund id makes a retry safe."""
-    handle = client.get_workflow_handle_for(PaymentWorkflow.run, payment_id)
+    handle = _handle(client, payment_id)
     return await _guard(
         handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle
     )

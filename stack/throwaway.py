@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from payments.keyring import ensure_keyring
+from infra.keyring import ensure_keyring
 from stack.checks import http_ok, log_contains, temporal_healthy
 from stack.commands import REPO_ROOT, child_env, dev_server_command, simulator_command
 from stack.commands import worker_settings as stack_worker_settings
@@ -46,7 +46,7 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / _CLK_TCK
 
 
-class BenchStack:
+class ThrowawayStack:
     """Start everything on free ports in a temporary run folder; stop and delete on exit."""
 
     def __init__(self, spec: StackSpec, task_queue: str = "bench-payments") -> None:
@@ -76,7 +76,7 @@ class BenchStack:
         self.procs.setdefault(role, []).append(proc.start())
         return proc
 
-    def start(self) -> BenchStack:
+    def start(self) -> ThrowawayStack:
         """Start the dev server, the simulator and the workers and wait until all are ready."""
         ensure_keyring(self.run_dir / "codec-keys.json")
         ensure_keyring(self.run_dir / "vault-key.json")
@@ -113,7 +113,7 @@ class BenchStack:
                 proc.terminate(timeout=15)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
-    def __enter__(self) -> BenchStack:
+    def __enter__(self) -> ThrowawayStack:
         try:
             return self.start()
         except BaseException:
