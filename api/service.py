@@ -88,7 +88,7 @@ async def card_facts(
     if isinstance(card, CardFacts):
         return card
     try:
-        return await ops.tokenize_card(state.settings, card, merchant_id=merchant)
+        return await state.tokenizer.tokenize(card, merchant_id=merchant)
     except CardRefused as refused:
         failure = failure_for(refused.decline_code, declined=True, lang=lang)
         raise failure_error(failure, None) from None

@@ -11,6 +11,7 @@ from cli.errors import CliError, Exit
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from facade import operations as ops
+from facade.tokenize import open_tokenizer
 from infra.keyring import KeyringError
 from infra.settings import Settings
 from infra.temporal_client import connect
@@ -63,7 +64,8 @@ async def pay(args: argparse.Namespace, settings: Settings) -> list[str]:
     reject_card_like(args.description, param="description")
     raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
     merchant = args.merchant or settings.merchant_id
-    card = await ops.tokenize_card(settings, raw, merchant_id=merchant)
+    async with open_tokenizer(settings) as tokenizer:
+        card = await tokenizer.tokenize(raw, merchant_id=merchant)
     req = PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id=merchant,

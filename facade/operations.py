@@ -1,17 +1,18 @@
-"""Payment operations on a Temporal client, shared by the CLI and the demo."""
+"""Payment operations on a Temporal client: start, read, capture, cancel, refund, list.
+
+Shared by the API, the CLI, the bench and the chaos harness; refusals come back as domain
+errors (``facade.errors``).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowHandle,
-    WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
@@ -20,105 +21,30 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
-from infra.keyring import load_keyring
-from infra.settings import Settings
+from facade.errors import UNREACHABLE, guard
 from payments import search_attributes as sa
-from payments.cards import RawCard
-from payments.errors import (
-    AmountRejected,
-    ErrorType,
-    NotFound,
-    PaymentError,
-    StateConflict,
-    TemporalUnavailable,
-)
 from payments.models import (
     CancelRequest,
     CaptureRequest,
-    CardFacts,
     PaymentRequest,
     PaymentView,
     Refund,
     RefundRequest,
 )
-from payments.processor import ProcessorClient, ProcessorFailure, processor_session
-from payments.public import stored_status_word
 from payments.status import PaymentStatus
-from payments.tokenize import tokenize
-from stores.vault import CardVault
 from workflows.payment import PaymentWorkflow
 
-T = TypeVar("T")
-
-
-# RPC outcomes that say nothing about the payment, only that Temporal was not reached in time.
-UNREACHABLE = frozenset(
-    {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
-)
-
-
-def _as_payment_error(exc: BaseException) -> PaymentError:
-    cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
-    if isinstance(cause, ApplicationError):
-        if cause.type == ErrorType.AMOUNT_TOO_LARGE:
-            return AmountRejected(cause.message, param="amount")
-        return StateConflict(cause.message)
-    if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
-        return NotFound("no such payment")
-    if isinstance(exc, RPCError) and exc.status in UNREACHABLE:
-        return TemporalUnavailable(f"Temporal did not answer ({exc.status.name}); retry later")
-    return PaymentError(str(cause))
-
-
-async def _guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
-    try:
-        return await call
-    except (WorkflowUpdateFailedError, RPCError) as exc:
-        error = _as_payment_error(exc)
-    if isinstance(error, NotFound):
-        # Updates on a finished workflow answer NOT_FOUND; say what the payment became instead.
-        try:
-            desc = await handle.describe()
-        except RPCError:
-            raise error from None
-        status = stored_status_word(desc.typed_search_attributes.get(sa.PAYMENT_STATUS))
-        raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
-    raise error
-
-
-async def tokenize_card(settings: Settings, raw: RawCard, *, merchant_id: str) -> CardFacts:
-    """Validate, CVC-check (at the first processor that answers) and vault a card.
-
-    Only the token and display facts come back; the token can pay only for ``merchant_id``.
-    """
-    keyring = load_keyring(settings.resolved_vault_key_file())
-    vault = CardVault(settings.resolved_vault_db(), keyring)
-    endpoints = sorted(settings.resolved_processors(), key=lambda p: p.priority)
-    async with processor_session(settings.processor_timeout_seconds) as http:
-        for i, endpoint in enumerate(endpoints):
-            processor = ProcessorClient(http, endpoint.url)
-            try:
-                card = await tokenize(
-                    raw, processor=processor, vault=vault, today=_today(), merchant_id=merchant_id
-                )
-                break
-            except ProcessorFailure as failure:
-                if not failure.error_type.retryable or i == len(endpoints) - 1:
-                    raise
-    return CardFacts(
-        token=card.token,
-        brand=card.brand,
-        last4=card.last4,
-        exp_month=card.exp_month,
-        exp_year=card.exp_year,
-    )
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
+__all__ = [
+    "UNREACHABLE",
+    "cancel",
+    "capture",
+    "initial_search_attributes",
+    "list_payments",
+    "payment_view",
+    "refund",
+    "start_payment",
+]
 
 
 def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
@@ -173,7 +99,7 @@ def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]
 async def payment_view(client: Client, payment_id: str) -> PaymentView:
     """The payment's current view (works for open and closed workflows)."""
     handle = _handle(client, payment_id)
-    return await _guard(handle.query(PaymentWorkflow.view), handle)
+    return await guard(handle.query(PaymentWorkflow.view), handle)
 
 
 async def capture(
@@ -185,7 +111,7 @@ async def capture(
     """
     handle = _handle(client, payment_id)
     req = CaptureRequest(amount=amount)
-    return await _guard(handle.execute_update(PaymentWorkflow.capture, req, id=update_id), handle)
+    return await guard(handle.execute_update(PaymentWorkflow.capture, req, id=update_id), handle)
 
 
 async def cancel(
@@ -194,15 +120,13 @@ async def cancel(
     """Void an authorized payment (a repeated ``update_id`` attaches to the first cancel)."""
     handle = _handle(client, payment_id)
     req = CancelRequest(reason=reason)
-    return await _guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
+    return await guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
 
 
 async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
     """Refund part or all of a captured payment; the refund id makes a retry safe."""
     handle = _handle(client, payment_id)
-    return await _guard(
-        handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle
-    )
+    return await guard(handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle)
 
 
 async def list_payments(
