@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from stack.commands import SQLITE_PRAGMAS
@@ -17,6 +18,8 @@ UNTUNED_WORKER = {
     "PAYMENTS_MAX_CONCURRENT_ACTIVITIES": "50",
     "PAYMENTS_MAX_CACHED_WORKFLOWS": "1000",
 }
+# The product's worker plus the baseline worker in one process (bench/worker.py).
+BENCH_WORKER = (sys.executable, "-m", "bench.worker")
 ALL_NORMAL = {"BENCH_LOCAL_STEPS": ""}
 ALL_LOCAL = {"BENCH_LOCAL_STEPS": "balance,authorize,capture,void,refund"}
 
@@ -31,7 +34,8 @@ class Config:
 
 
 def _cfg(name: str, note: str, pragmas: tuple[str, ...], workers: int = 1, **env: str) -> Config:
-    return Config(name, note, StackSpec(pragmas=pragmas, workers=workers, worker_env=env))
+    spec = StackSpec(pragmas=pragmas, workers=workers, worker_env=env, worker_argv=BENCH_WORKER)
+    return Config(name, note, spec)
 
 
 CONFIGS: dict[str, Config] = {

@@ -13,7 +13,6 @@ from stack.commands import (
     child_env,
     processors_json,
     simulator_command,
-    worker_command,
 )
 from stack.procs import ManagedProcess, free_port
 from stack.throwaway import WORKER_READY, StackSpec, ThrowawayStack
@@ -39,7 +38,6 @@ class ChaosStack(ThrowawayStack):
             pragmas=SQLITE_PRAGMAS,
             workers=workers,
             worker_env=dict(worker_env),
-            worker_argv=tuple(worker_command()),
         )
         super().__init__(spec, task_queue="chaos-payments")
         self.secondary_url = f"http://127.0.0.1:{free_port()}"

@@ -1,10 +1,9 @@
-"""A throwaway stack for one benchmark configuration: dev server, simulator, workers."""
+"""A throwaway stack (bench, chaos): dev server, simulator and workers on free ports."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,7 +12,13 @@ from types import TracebackType
 
 from infra.keyring import ensure_keyring
 from stack.checks import http_ok, log_contains, temporal_healthy
-from stack.commands import REPO_ROOT, child_env, dev_server_command, simulator_command
+from stack.commands import (
+    REPO_ROOT,
+    child_env,
+    dev_server_command,
+    simulator_command,
+    worker_command,
+)
 from stack.commands import worker_settings as stack_worker_settings
 from stack.procs import ManagedProcess, free_port
 
@@ -29,7 +34,7 @@ class StackSpec:
     workers: int = 1
     worker_env: Mapping[str, str] = field(default_factory=dict)
     worker_argv: tuple[str, ...] = ()
-    """Empty: ``python -m bench.worker``; the chaos harness runs the product's ``worker.py``."""
+    """Empty: the product's ``worker.py``; the bench runs its own ``python -m bench.worker``."""
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -90,7 +95,7 @@ class ThrowawayStack:
         server.wait_ready(lambda: temporal_healthy(self.temporal_address), timeout=60)
         sim.wait_ready(lambda: http_ok(f"{self.simulator_url}/healthz"), timeout=30)
         env = child_env({**self.settings_env(), **self.spec.worker_env})
-        argv = list(self.spec.worker_argv) or [sys.executable, "-m", "bench.worker"]
+        argv = list(self.spec.worker_argv) or worker_command()
         for i in range(self.spec.workers):
             self._proc("worker", f"worker-{i + 1}", argv, env)
         for w in self.procs["worker"]:
