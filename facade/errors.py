@@ -12,11 +12,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from payments import search_attributes as sa
 from payments.errors import (
     AmountRejected,
+    ErrorKind,
     ErrorType,
     NotFound,
     PaymentError,
     StateConflict,
     TemporalUnavailable,
+    error_of,
 )
 from payments.public import stored_status_word
 
@@ -28,13 +30,26 @@ UNREACHABLE = frozenset(
 )
 
 
+def refusal(err: ApplicationError) -> PaymentError:
+    """The domain error a workflow update refused with (``workflows.failures.rejection``).
+
+    Details are (code, kind, param); a refusal from an older worker carries the code only,
+    and its type says the kind.
+    """
+    details = [str(d) for d in err.details]
+    if len(details) >= 3:
+        code, kind, param = details[0], ErrorKind(details[1]), details[2]
+        return error_of(kind, err.message, code=code, param=param or None)
+    if err.type == ErrorType.AMOUNT_TOO_LARGE:
+        return AmountRejected(err.message, param="amount")
+    return StateConflict(err.message)
+
+
 def as_payment_error(exc: BaseException) -> PaymentError:
-    """The domain error for a refused update or a failed RPC."""
+    """The domain error for a refused update or a failed RPC (the one translation)."""
     cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
     if isinstance(cause, ApplicationError):
-        if cause.type == ErrorType.AMOUNT_TOO_LARGE:
-            return AmountRejected(cause.message, param="amount")
-        return StateConflict(cause.message)
+        return refusal(cause)
     if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
         return NotFound("no such payment")
     if isinstance(exc, RPCError) and exc.status in UNREACHABLE:

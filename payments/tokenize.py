@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from payments.cards import RawCard, validate_card
-from payments.errors import PaymentError
+from payments.errors import ErrorKind, PaymentError
 from payments.processor import ProcessorClient, ProcessorFailure
 from stores.vault import CardVault, TokenizedCard
 
@@ -13,7 +13,7 @@ from stores.vault import CardVault, TokenizedCard
 class CardRefused(PaymentError):
     """The processor refused the card at verification (e.g. a wrong CVC)."""
 
-    status_code = 402
+    kind = ErrorKind.DECLINED
     code = "card_declined"
 
     def __init__(self, message: str, *, decline_code: str) -> None:
