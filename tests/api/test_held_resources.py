@@ -1,7 +1,8 @@
-"""A create with a raw card tokenizes on what the API's lifespan holds, not on fresh resources.
+"""A create with a raw card: validated once, tokenized on what the API's lifespan holds.
 
 The vault (and its keyring) and the processor HTTP session are opened once at start: a request
-neither re-reads the keyring file nor opens an HTTP session.
+neither re-reads the keyring file nor opens an HTTP session. The card rules run once per
+request (before the idempotency key is claimed), not again at tokenization.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import aiohttp
 import pytest
 
 from api.settings import ApiSettings
+from payments import cards
 from tests.api.conftest import Merchant, app_client, payment_body
 
 
@@ -43,3 +45,24 @@ async def test_tokenization_reuses_the_apps_vault_and_http_session(
             assert created.status_code == 200, created.text
             assert created.json()["payment_method"].startswith("pm_")
     assert opened == [], "a request opened its own processor HTTP session"
+
+
+async def test_one_create_checks_the_card_once(
+    api_settings: ApiSettings,
+    api_worker: None,
+    merchant: Merchant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked: list[str] = []
+    luhn = cards.luhn_valid
+
+    def counting_luhn(number: str) -> bool:
+        checked.append(number[-4:])
+        return luhn(number)
+
+    monkeypatch.setattr(cards, "luhn_valid", counting_luhn)
+    async with app_client(api_settings) as http:
+        headers = merchant.headers("checked-once")
+        created = await http.post("/v1/payments", json=payment_body(), headers=headers)
+    assert created.status_code == 200, created.text
+    assert len(checked) == 1, "the card rules ran more than once in one request"
