@@ -28,7 +28,7 @@ status: venv
 
 # Payload key ids and which one is active (never key material); see README for rotation.
 keys: venv
-	$(PY) -m payments.keys list --file $(RUN_DIR)/codec-keys.json
+	$(PY) -m infra.keys list --file $(RUN_DIR)/codec-keys.json
 
 demo: up
 	$(PY) -m stack.demo
@@ -54,7 +54,7 @@ chaos-unsafe: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy payments
+	$(VENV)/bin/mypy payments infra stores facade
 
 test: lint
 	$(VENV)/bin/pytest

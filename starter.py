@@ -9,7 +9,7 @@ import asyncio
 import sys
 
 from cli.main import run
-from payments.exits import exit_now
+from infra.exits import exit_now
 
 if __name__ == "__main__":
     try:

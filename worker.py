@@ -26,17 +26,17 @@ from activities.clients import WorkerHttp, worker_http
 from activities.notify import NotifyActivities
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
-from payments import metrics, tracing
-from payments.exits import exit_now
-from payments.findings import FindingStore
-from payments.keyring import KeyringError, load_keyring
-from payments.logging_setup import configure as configure_logging
-from payments.merchants import MerchantDirectory
+from infra import metrics, tracing
+from infra.exits import exit_now
+from infra.keyring import KeyringError, load_keyring
+from infra.logging_setup import configure as configure_logging
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.processor import ProcessorClient
 from payments.routing import ProcessorBoard
-from payments.settings import Settings
-from payments.temporal_client import connect
-from payments.vault import CardVault
+from stores.findings import FindingStore
+from stores.merchants import MerchantDirectory
+from stores.vault import CardVault
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation import ReconciliationWorkflow
 from workflows.reconciliation_schedule import ensure_schedule
@@ -46,6 +46,8 @@ log = logging.getLogger("payments.worker")
 # Domain modules are deterministic and free of I/O at import, so the sandbox may share them.
 PASSTHROUGH = (
     "payments",
+    "infra",
+    "stores",
     "activities",
     "pydantic",
     "pydantic_core",

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import aiohttp
 import httpx
 
+from infra.settings import Settings
 from payments.processor import processor_session
-from payments.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from payments import metrics
+from infra import metrics
 from payments.errors import ErrorType
-from payments.merchants import MerchantDirectory
 from payments.models import Frozen
 from payments.webhook_urls import TargetRefused, check_url, pinned, public_address
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, Notification, sign
+from stores.merchants import MerchantDirectory
 
 
 class Delivery(Frozen):

@@ -14,7 +14,7 @@ from typing import Any
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from payments import metrics
+from infra import metrics
 from payments.activity_io import (
     AuthorizeInput,
     AuthorizeResult,
@@ -33,7 +33,7 @@ from payments.activity_io import (
 from payments.errors import ErrorType
 from payments.processor import ProcessorClient, ProcessorFailure, failure_from
 from payments.routing import ProcessorBoard
-from payments.vault import CardVault, VaultError
+from stores.vault import CardVault, VaultError
 
 JSON = dict[str, Any]
 

@@ -16,9 +16,8 @@ import httpx
 from temporalio import activity
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
-from payments import metrics
+from infra import metrics
 from payments import search_attributes as sa
-from payments.findings import FindingStore
 from payments.models import PaymentView
 from payments.reconcile import (
     Finding,
@@ -29,6 +28,7 @@ from payments.reconcile import (
     ledger_findings,
     stuck,
 )
+from stores.findings import FindingStore
 
 Effects = dict[str, list[dict[str, Any]]]
 _QUERY_TIMEOUT = timedelta(seconds=5)

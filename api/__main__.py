@@ -6,9 +6,9 @@ import uvicorn
 
 from api.main import create_app
 from api.settings import ApiSettings
-from payments import tracing
-from payments.exits import exit_now
-from payments.logging_setup import configure as configure_logging
+from infra import tracing
+from infra.exits import exit_now
+from infra.logging_setup import configure as configure_logging
 
 
 def main() -> int:

@@ -17,8 +17,9 @@ from api.idempotency import IdempotencyStore
 from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
-from payments.merchants import MerchantDirectory
-from payments.vault import CardVault
+from facade.tokenize import CardTokenizer
+from stores.merchants import MerchantDirectory
+from stores.vault import CardVault
 
 _API_KEY = re.compile(r"[A-Za-z0-9_\-]{16,200}")
 # An auth scheme (matched case-insensitively, RFC 9110) and its credentials.
@@ -29,7 +30,8 @@ _KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 
 @dataclass
 class AppState:
-    """Everything the lifespan owns: one Temporal client, the merchants, the key store."""
+    """Everything the lifespan owns: one Temporal client, the merchants, the key store, and
+    the card tokenizer (on this vault and one processor HTTP session)."""
 
     settings: ApiSettings
     client: Client
@@ -38,6 +40,7 @@ class AppState:
     store: IdempotencyStore
     index: PaymentIndex
     limiter: RateLimiter
+    tokenizer: CardTokenizer
 
 
 def app_state(request: Request) -> AppState:

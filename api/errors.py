@@ -1,4 +1,4 @@
-"""One error base class carrying its HTTP answer, and the handlers that render the one shape.
+"""One error base class carrying its HTTP answer, the kind -> status table, and the handlers.
 
 Every failure answers ``{"error": {"type", "code", "message", "param", "decline_code", ...}}``.
 Messages are written here or in ``payments``; they never echo what the client sent, so a card
@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from api.allow import allowed_methods
-from payments.errors import PaymentError
+from payments.errors import ErrorKind, PaymentError
 
 log = logging.getLogger("api")
 
@@ -131,17 +131,21 @@ class Internal(ApiError):
     status, type, code = 500, "api_error", "internal_error"
 
 
+# The one place a domain error's kind becomes an HTTP status.
+STATUS_OF_KIND: dict[ErrorKind, type[ApiError]] = {
+    ErrorKind.INVALID: InvalidRequest,
+    ErrorKind.NOT_FOUND: NotFound,
+    ErrorKind.CONFLICT: StateConflict,
+    ErrorKind.UNPROCESSABLE: Unprocessable,
+    ErrorKind.DECLINED: CardDeclined,
+    ErrorKind.UNAVAILABLE: Unavailable,
+    ErrorKind.OUTCOME_UNKNOWN: Unavailable,
+}
+
+
 def from_payment_error(exc: PaymentError) -> ApiError:
-    """The API error for a domain refusal (``payments.errors``), by its status."""
-    by_status: dict[int, type[ApiError]] = {
-        400: InvalidRequest,
-        402: CardDeclined,
-        404: NotFound,
-        409: StateConflict,
-        422: Unprocessable,
-        503: Unavailable,
-    }
-    cls = by_status.get(exc.status_code, InvalidRequest)
+    """The API error for a domain refusal (``payments.errors``), by its kind."""
+    cls = STATUS_OF_KIND[exc.kind]
     decline = getattr(exc, "decline_code", None)
     return cls(exc.message, code=exc.code, param=exc.param, decline_code=decline)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api import leases
-from payments.sqlite_local import ThreadLocalConnections
+from infra.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (

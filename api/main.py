@@ -18,12 +18,12 @@ from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
-from payments import tracing
-from payments.http_metrics import instrument
-from payments.keyring import load_keyring, write_private
-from payments.merchants import MerchantDirectory
-from payments.temporal_client import connect
-from payments.vault import CardVault
+from facade.tokenize import CardTokenizer, open_tokenizer
+from infra import tracing
+from infra.http_metrics import instrument
+from infra.keyring import load_keyring, write_private
+from infra.temporal_client import connect
+from stores.merchants import MerchantDirectory
 
 log = logging.getLogger("api")
 
@@ -44,8 +44,8 @@ def configured_keys(settings: ApiSettings) -> dict[str, str]:
     return keys
 
 
-def build_state(settings: ApiSettings, client: object) -> AppState:
-    """Everything but the Temporal client is local: files in the run folder."""
+def build_state(settings: ApiSettings, client: object, tokenizer: CardTokenizer) -> AppState:
+    """Everything but the Temporal client and the tokenizer is local: files in the run folder."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
     merchants = MerchantDirectory(settings.resolved_merchants_db(), at_rest)
     for merchant_id, key in configured_keys(settings).items():
@@ -61,10 +61,11 @@ def build_state(settings: ApiSettings, client: object) -> AppState:
         settings=settings,
         client=client,  # type: ignore[arg-type]
         merchants=merchants,
-        vault=CardVault(settings.resolved_vault_db(), at_rest),
+        vault=tokenizer.vault,
         store=store,
         index=PaymentIndex(settings.resolved_api_db()),
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
+        tokenizer=tokenizer,
     )
 
 
@@ -75,9 +76,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Lazy: the API starts (and /readyz says 503) while Temporal is still coming up.
         client = await connect(settings, lazy=True)
-        app.state.payments = build_state(settings, client)
-        log.info("api ready on %s:%d", settings.api_host, settings.api_port)
-        yield
+        # One vault and one processor HTTP session for every tokenization of this process.
+        async with open_tokenizer(settings) as tokenizer:
+            app.state.payments = build_state(settings, client, tokenizer)
+            log.info("api ready on %s:%d", settings.api_host, settings.api_port)
+            yield
 
     app = FastAPI(
         title="temporal-payments",

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from api.errors import InvalidRequest
-from payments.sqlite_local import ThreadLocalConnections
+from infra.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS payment_index (

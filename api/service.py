@@ -14,16 +14,23 @@ from api.deps import AppState
 from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.schemas import ApiStatus, CreatePayment
 from api.views import Language, failure_error, payment_out, refund_out
-from cli import ops
+from facade import operations as ops
+from infra import tracing
 from payments import search_attributes as sa
-from payments import tracing
-from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, validate_card
+from payments.cards import (
+    CardInvalid,
+    RawCard,
+    ValidCard,
+    brand_of,
+    reject_card_like,
+    validate_card,
+)
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
 from payments.processor import ProcessorFailure
 from payments.public import failure_for
 from payments.tokenize import CardRefused
-from payments.vault import VaultError
+from stores.vault import VaultError
 from workflows.payment import PaymentWorkflow
 
 # A live worker answers a query in milliseconds; without one it never does. So a create answers
@@ -32,7 +39,7 @@ from workflows.payment import PaymentWorkflow
 QUERY_GRACE_SECONDS = 2.0
 
 
-def check_create(state: AppState, merchant: str, body: CreatePayment) -> RawCard | CardFacts:
+def check_create(state: AppState, merchant: str, body: CreatePayment) -> ValidCard | CardFacts:
     """Every check that needs no network, before the key is claimed; returns the card.
 
     Raises:
@@ -52,10 +59,9 @@ def check_create(state: AppState, merchant: str, body: CreatePayment) -> RawCard
         c = body.card
         raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)
         try:
-            validate_card(raw, today=datetime.now(UTC).date())
+            return validate_card(raw, today=datetime.now(UTC).date())
         except CardInvalid as exc:
             raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
-        return raw
     return _stored_card(state, merchant, str(body.payment_method))
 
 
@@ -77,7 +83,7 @@ def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
 
 
 async def card_facts(
-    state: AppState, merchant: str, card: RawCard | CardFacts, lang: Language
+    state: AppState, merchant: str, card: ValidCard | CardFacts, lang: Language
 ) -> CardFacts:
     """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor).
 
@@ -88,7 +94,7 @@ async def card_facts(
     if isinstance(card, CardFacts):
         return card
     try:
-        return await ops.tokenize_card(state.settings, card, merchant_id=merchant)
+        return await state.tokenizer.tokenize(card, merchant_id=merchant)
     except CardRefused as refused:
         failure = failure_for(refused.decline_code, declined=True, lang=lang)
         raise failure_error(failure, None) from None
@@ -105,7 +111,7 @@ async def create(
     merchant: str,
     payment_id: str,
     body: CreatePayment,
-    card: RawCard | CardFacts,
+    card: ValidCard | CardFacts,
     lang: Language,
 ) -> Answer:
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""

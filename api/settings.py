@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from payments.settings import Settings
+from infra.settings import Settings
 
 
 class ApiSettings(Settings):

@@ -23,7 +23,7 @@ from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK
 from bench.load import MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
-from payments.exits import exit_now
+from infra.exits import exit_now
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

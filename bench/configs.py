@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
-from bench.stack import StackSpec
 from stack.commands import SQLITE_PRAGMAS
+from stack.throwaway import StackSpec
 
 # The worker knobs as they were before tuning, spelled out so the "before" configurations do
-# not silently follow the tuned defaults in payments/settings.py.
+# not silently follow the tuned defaults in infra/settings.py.
 UNTUNED_WORKER = {
     "PAYMENTS_POLLER_AUTOSCALING": "false",
     "PAYMENTS_EAGER_ACTIVITIES": "true",
@@ -17,6 +18,8 @@ UNTUNED_WORKER = {
     "PAYMENTS_MAX_CONCURRENT_ACTIVITIES": "50",
     "PAYMENTS_MAX_CACHED_WORKFLOWS": "1000",
 }
+# The product's worker plus the baseline worker in one process (bench/worker.py).
+BENCH_WORKER = (sys.executable, "-m", "bench.worker")
 ALL_NORMAL = {"BENCH_LOCAL_STEPS": ""}
 ALL_LOCAL = {"BENCH_LOCAL_STEPS": "balance,authorize,capture,void,refund"}
 
@@ -31,7 +34,8 @@ class Config:
 
 
 def _cfg(name: str, note: str, pragmas: tuple[str, ...], workers: int = 1, **env: str) -> Config:
-    return Config(name, note, StackSpec(pragmas=pragmas, workers=workers, worker_env=env))
+    spec = StackSpec(pragmas=pragmas, workers=workers, worker_env=env, worker_argv=BENCH_WORKER)
+    return Config(name, note, spec)
 
 
 CONFIGS: dict[str, Config] = {
@@ -42,7 +46,7 @@ CONFIGS: dict[str, Config] = {
         _cfg("wal", "+ WAL, synchronous=normal", SQLITE_PRAGMAS, **ALL_NORMAL, **UNTUNED_WORKER),
         _cfg("wal-policy", "+ local steps per workflows/policies.py", SQLITE_PRAGMAS,
              **UNTUNED_WORKER),
-        _cfg("tuned", "+ worker knobs of payments/settings.py (make up as shipped)",
+        _cfg("tuned", "+ worker knobs of infra/settings.py (make up as shipped)",
              SQLITE_PRAGMAS),
         _cfg("tuned-no-eager", "tuned, eager activity dispatch off", SQLITE_PRAGMAS,
              PAYMENTS_EAGER_ACTIVITIES="false"),

@@ -13,7 +13,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from bench.baseline import BaselineWorkflow
 from bench.baseline_io import BaselineInput
-from cli import ops
+from facade import operations as ops
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, CardFacts, PaymentRequest, RefundRequest
 from payments.money import Currency, Money

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bench.configs import Config
 from bench.history import shape_of
 from bench.load import BENCH_MERCHANT, MixResult, Target, run_mix
-from bench.stack import BenchStack
 from bench.worker import baseline_queue
-from cli import ops
-from payments.cards import RawCard
-from payments.models import CardFacts
-from payments.settings import Settings
-from payments.temporal_client import connect
+from facade.tokenize import open_tokenizer
+from infra.settings import Settings
+from infra.temporal_client import connect
+from stack.loadcards import tokenize_cards
+from stack.throwaway import ThrowawayStack
 
 HISTORY_SAMPLES = 5
 
@@ -34,29 +31,6 @@ class Plan:
     warmup: int
     rounds: int
     cards: int = 8
-
-
-def _luhn_visa() -> str:
-    """A random valid Visa-range number; the simulator approves unknown valid cards."""
-    body = "4" + "".join(str(secrets.randbelow(10)) for _ in range(14))
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return body + str((10 - total % 10) % 10)
-
-
-async def tokenize_cards(
-    settings: Settings, n: int, merchant_id: str = BENCH_MERCHANT
-) -> list[CardFacts]:
-    """Tokenize ``n`` cards of ``merchant_id`` once up front: tokenization is the edge."""
-    year = date.today().year + 2
-    return [
-        await ops.tokenize_card(
-            settings, RawCard(_luhn_visa(), 12, year, "123"), merchant_id=merchant_id
-        )
-        for _ in range(n)
-    ]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,7 +69,7 @@ def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return med
 
 
-async def _round(stack: BenchStack, t: Target, mix: str, plan: Plan, conc: int) -> Any:
+async def _round(stack: ThrowawayStack, t: Target, mix: str, plan: Plan, conc: int) -> Any:
     before, client_before = stack.cpu(), _client_cpu()
     res = await run_mix(t, mix, plan.count, conc)
     after = stack.cpu()
@@ -106,11 +80,12 @@ async def _round(stack: BenchStack, t: Target, mix: str, plan: Plan, conc: int) 
 
 async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
     """Start ``cfg``'s stack, run the plan, and return per-concurrency, per-mix medians."""
-    with BenchStack(cfg.spec) as stack:
+    with ThrowawayStack(cfg.spec) as stack:
         settings = Settings(**{k.removeprefix("PAYMENTS_").lower(): v
                                for k, v in stack.settings_env().items()})  # fmt: skip
         client = await connect(settings)
-        cards = await tokenize_cards(settings, plan.cards)
+        async with open_tokenizer(settings) as tokenizer:
+            cards = await tokenize_cards(tokenizer, plan.cards, BENCH_MERCHANT)
         t = Target(client, stack.task_queue, baseline_queue(stack.task_queue), cards)
         out: dict[str, Any] = {"note": cfg.note, "workers": cfg.spec.workers, "by_concurrency": {}}
         for conc in plan.concurrencies:

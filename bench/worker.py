@@ -17,9 +17,9 @@ import signal
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from bench.baseline import BaselineActivities, BaselineWorkflow
-from payments.exits import exit_now
-from payments.settings import Settings
-from payments.temporal_client import connect
+from infra.exits import exit_now
+from infra.settings import Settings
+from infra.temporal_client import connect
 from worker import (
     build_worker,
     keep_bytecode,

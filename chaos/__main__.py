@@ -18,7 +18,7 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 from chaos import report
 from chaos.checks import DUPLICATES
 from chaos.run import Options, run
-from payments.exits import exit_now
+from infra.exits import exit_now
 
 RESULTS = Path(__file__).resolve().parent / "results"
 QUICK = {"payments": 30, "worker_kills": 5, "server_restarts": 1, "gap": (2.0, 5.0),

@@ -9,6 +9,7 @@ from typing import Any
 from chaos.evidence import Evidence, Ledger
 from chaos.plans import Plan, expected
 from payments.models import PaymentView
+from payments.reconcile import ledger_findings
 from payments.status import PaymentStatus
 
 SHOWN = 8  # offending items listed per check; the JSON report has all of them
@@ -95,15 +96,15 @@ def crash_windows(ev: Evidence) -> tuple[Verdict, dict[str, int]]:
 
 
 def ledger_invariants(ev: Evidence) -> Verdict:
-    """Balanced, nothing negative, every merchant credited == captured - refunded."""
-    problems = []
-    for lg in ev.ledgers:
-        if not lg.check["balanced"]:
-            problems.append(f"{lg.name}: postings do not balance")
-        problems += [f"{lg.name}: negative {a}" for a in lg.check["negative_accounts"]]
-        for m in lg.check["merchants"]:
-            if m["credited"] != m["captured"] - m["refunded"]:
-                problems.append(f"{lg.name}: {m}")
+    """Balanced, nothing negative, every merchant credited == captured - refunded.
+
+    The rule is reconciliation's (``payments.reconcile.ledger_findings``), stated once.
+    """
+    problems = [
+        f"{lg.name}: {f.detail}" + (f" ({f.merchant_id})" if f.merchant_id else "")
+        for lg in ev.ledgers
+        for f in ledger_findings(lg.name, lg.check)
+    ]
     merchants = sum(len(lg.check["merchants"]) for lg in ev.ledgers)
     detail = f"{merchants} merchant accounts on {len(ev.ledgers)} ledgers"
     name = "ledgers balance, no negative balance, credited == captured - refunded"

@@ -10,9 +10,9 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError, RPCStatusCode
 
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.errors import NotFound, TemporalUnavailable
-from payments.settings import Settings
-from payments.temporal_client import connect
 
 T = TypeVar("T")
 

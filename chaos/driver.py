@@ -17,7 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from chaos.client import ClientBox
 from chaos.plans import EXPIRY_SECONDS, SHORT_WINDOW_SECONDS, Kind, Plan, expected
-from cli import ops
+from facade import operations as ops
 from payments.errors import StateConflict
 from payments.models import (
     CaptureMethod,

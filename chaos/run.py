@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.run import tokenize_cards
 from chaos import report
 from chaos.checks import all_checks
 from chaos.client import ClientBox
@@ -20,9 +19,10 @@ from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hit
 from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
-from cli import ops
+from facade.tokenize import open_tokenizer
+from infra.settings import Settings
 from payments.cards import RawCard
-from payments.settings import Settings
+from stack.loadcards import tokenize_cards
 from stack.simadmin import SimulatorAdmin
 
 APPROVED_CARDS = 6
@@ -73,17 +73,18 @@ async def cards(settings: Settings) -> tuple[MerchantCards, MerchantSpecial]:
     year = time.gmtime().tm_year + 2
     approved: MerchantCards = {}
     special: MerchantSpecial = {}
-    for merchant in MERCHANTS:
-        approved[merchant] = await tokenize_cards(settings, APPROVED_CARDS, merchant)
-        special[merchant] = {
-            name: await ops.tokenize_card(
-                settings, RawCard(number, 12, year, "123"), merchant_id=merchant
-            )
-            for name, number in (
-                ("decline", "4000000000000002"),
-                ("insufficient", "4000000000009995"),
-            )
-        }
+    async with open_tokenizer(settings) as tokenizer:
+        for merchant in MERCHANTS:
+            approved[merchant] = await tokenize_cards(tokenizer, APPROVED_CARDS, merchant)
+            special[merchant] = {
+                name: await tokenizer.tokenize(
+                    RawCard(number, 12, year, "123"), merchant_id=merchant
+                )
+                for name, number in (
+                    ("decline", "4000000000000002"),
+                    ("insufficient", "4000000000009995"),
+                )
+            }
     return approved, special
 
 

@@ -7,16 +7,15 @@ import signal
 from collections.abc import Mapping
 from pathlib import Path
 
-from bench.stack import WORKER_READY, BenchStack, StackSpec
 from stack.checks import http_ok, log_contains, temporal_healthy
 from stack.commands import (
     SQLITE_PRAGMAS,
     child_env,
     processors_json,
     simulator_command,
-    worker_command,
 )
 from stack.procs import ManagedProcess, free_port
+from stack.throwaway import WORKER_READY, StackSpec, ThrowawayStack
 
 READY_TIMEOUT = 90.0  # a restart competes for two cores with everything else under chaos
 
@@ -25,11 +24,11 @@ def _port(url_or_address: str) -> int:
     return int(url_or_address.rpartition(":")[2])
 
 
-class ChaosStack(BenchStack):
+class ChaosStack(ThrowawayStack):
     """Dev server (SQLite file), primary and secondary simulators, K real ``worker.py``s.
 
     Everything is on free ports in a temporary run folder, stopped and deleted on exit
-    (``BenchStack.stop``). Restarts reuse each process's command line, so the server comes
+    (``ThrowawayStack.stop``). Restarts reuse each process's command line, so the server comes
     back on the same port and database file.
     """
 
@@ -39,7 +38,6 @@ class ChaosStack(BenchStack):
             pragmas=SQLITE_PRAGMAS,
             workers=workers,
             worker_env=dict(worker_env),
-            worker_argv=tuple(worker_command()),
         )
         super().__init__(spec, task_queue="chaos-payments")
         self.secondary_url = f"http://127.0.0.1:{free_port()}"

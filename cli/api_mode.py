@@ -12,7 +12,7 @@ import httpx
 from cli.api_client import JSON, ApiClient, ApiRefused, payment_lines
 from cli.errors import CliError, Exit, exit_for_http
 from cli.testcards import card_number
-from stack.api import load_api_key
+from infra.api_keys import API_KEYS_FILE, load_api_key
 
 API_PAGE_LIMIT = 100
 """The API's largest page (``GET /v1/payments?limit=``)."""
@@ -76,7 +76,7 @@ def _lines(result: JSON) -> list[str]:
 
 
 def _key(args: argparse.Namespace, run_dir: Path) -> str:
-    key_file = args.api_key_file or run_dir / "api-keys.json"
+    key_file = args.api_key_file or run_dir / API_KEYS_FILE
     try:
         return load_api_key(key_file, args.api_merchant)
     except (OSError, KeyError, ValueError):

@@ -7,14 +7,17 @@ import json
 
 from temporalio.client import Client
 
-from cli import ops
 from cli.errors import CliError, Exit
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
+from facade import operations as ops
+from facade.tokenize import open_tokenizer
+from infra.keyring import KeyringError
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.cards import RawCard, reject_card_like
 from payments.errors import DeclineCode
 from payments.ids import new_payment_id, new_refund_id
-from payments.keyring import KeyringError
 from payments.models import (
     CaptureMethod,
     PaymentOptions,
@@ -24,9 +27,7 @@ from payments.models import (
 )
 from payments.money import Money
 from payments.public import API_STATUS, ApiStatus, failure_out, internal_statuses
-from payments.settings import Settings
 from payments.status import PaymentStatus
-from payments.temporal_client import connect
 
 
 async def connect_direct(settings: Settings) -> Client:
@@ -63,7 +64,8 @@ async def pay(args: argparse.Namespace, settings: Settings) -> list[str]:
     reject_card_like(args.description, param="description")
     raw = RawCard(card_number(args.card), args.exp[0], args.exp[1], args.cvc)
     merchant = args.merchant or settings.merchant_id
-    card = await ops.tokenize_card(settings, raw, merchant_id=merchant)
+    async with open_tokenizer(settings) as tokenizer:
+        card = await tokenizer.tokenize(raw, merchant_id=merchant)
     req = PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id=merchant,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
+from payments.errors import ErrorKind
+
 
 class Exit(IntEnum):
     """``starter.py``'s exit statuses; ``MEANING`` says when each is used."""
@@ -41,6 +43,15 @@ def exit_for_http(status: int) -> Exit:
     if status == 402:
         return Exit.DECLINED
     if status >= 500:
+        return Exit.UNAVAILABLE
+    return Exit.REFUSED
+
+
+def exit_for_kind(kind: ErrorKind) -> Exit:
+    """The exit status for a domain error in direct mode (the same meaning as over HTTP)."""
+    if kind is ErrorKind.DECLINED:
+        return Exit.DECLINED
+    if kind in (ErrorKind.UNAVAILABLE, ErrorKind.OUTCOME_UNKNOWN):
         return Exit.UNAVAILABLE
     return Exit.REFUSED
 

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.errors import decline_for
-from payments.findings import FindingStore
-from payments.settings import Settings
+from stores.findings import FindingStore
 
 Row = dict[str, Any]
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -10,15 +10,16 @@ from typing import NoReturn
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from cli import api_mode, direct, operator, ops
+from cli import api_mode, direct, operator
 from cli.api_mode import API_PAGE_LIMIT
-from cli.errors import CliError, Exit, exit_for_http, exit_statuses
+from cli.errors import CliError, Exit, exit_for_kind, exit_statuses
+from facade import operations as ops
+from infra.settings import Settings
 from payments.errors import PaymentError
 from payments.models import CaptureMethod
 from payments.money import AmountError, parse_currency, parse_minor_units
 from payments.processor import ProcessorFailure
 from payments.public import API_STATUS, ApiStatus
-from payments.settings import Settings
 from payments.status import PaymentStatus
 
 DESCRIPTION = """\
@@ -148,7 +149,7 @@ async def run(argv: list[str]) -> int:
     except CliError as exc:
         return _fail(exc.message, exc.code, exc.output)
     except PaymentError as exc:
-        return _fail(exc.message, exit_for_http(exc.status_code))
+        return _fail(exc.message, exit_for_kind(exc.kind))
     except ProcessorFailure as exc:
         code = Exit.UNAVAILABLE if exc.error_type.retryable else Exit.REFUSED
         return _fail(f"processor unavailable ({exc.code}); nothing was started", code)

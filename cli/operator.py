@@ -11,9 +11,9 @@ from typing import Any
 from cli import insight
 from cli.direct import api_word, connect_direct
 from cli.render import view_lines
+from infra.settings import Settings
 from payments.models import PaymentView
 from payments.reconcile import ReconcileReport
-from payments.settings import Settings
 from workflows.reconciliation_schedule import reconcile_now
 
 NEEDS = {

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from codec_server.app import create_app
 from codec_server.settings import CodecServerSettings
-from payments.exits import exit_now
+from infra.exits import exit_now
 
 
 def _parser() -> argparse.ArgumentParser:

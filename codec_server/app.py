@@ -17,8 +17,8 @@ from codec_server.reloading import ReloadingFile
 from codec_server.settings import CodecServerSettings
 from codec_server.tokens import Principal, Role, load_tokens
 from codec_server.wire import MalformedBody, dump_payloads, parse_payloads
-from payments.codec import CodecError, EncryptionCodec
-from payments.keyring import KeyringError, load_keyring
+from infra.codec import CodecError, EncryptionCodec
+from infra.keyring import KeyringError, load_keyring
 
 audit = logging.getLogger("codec_server.audit")
 

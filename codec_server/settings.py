@@ -21,7 +21,7 @@ class CodecServerSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8234, ge=1, le=65535)
     keyring: Path
-    """The payload keyring (``payments.keyring`` format); reloaded when it changes."""
+    """The payload keyring (``infra.keyring`` format); reloaded when it changes."""
     tokens: Path
     """Hashed bearer tokens (``python -m codec_server.tokens``); reloaded when it changes."""
     path_secret_file: Path | None = None

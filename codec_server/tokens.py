@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from payments.exits import exit_now
-from payments.keyring import write_private
+from infra.exits import exit_now
+from infra.keyring import write_private
 
 TOKEN_PREFIX = "cdc_"  # noqa: S105 - a marker that makes leaked tokens greppable
 

@@ -34,6 +34,13 @@ class RawCard:
         return f"RawCard(last4={self.number[-4:]!r}, exp={self.exp_month:02d}/{self.exp_year})"
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class ValidCard(RawCard):
+    """A card that passed ``validate_card`` (only it makes one): later steps need not re-check."""
+
+    brand: str
+
+
 def luhn_valid(number: str) -> bool:
     """The Luhn checksum that every real card number satisfies."""
     total = 0
@@ -73,8 +80,11 @@ CVC_DIGITS: dict[str, int] = {
 prints four."""
 
 
-def validate_card(card: RawCard, *, today: date) -> None:
+def validate_card(card: RawCard, *, today: date) -> ValidCard:
     """Check number, expiry and CVC; the first failure raises with its own code.
+
+    Returns:
+        The same card as a ``ValidCard``, so the check runs once per request.
 
     Raises:
         CardInvalid: ``invalid_number``, ``invalid_expiry_month``, ``invalid_expiry_year``,
@@ -97,6 +107,7 @@ def validate_card(card: RawCard, *, today: date) -> None:
     if not (card.cvc.isascii() and card.cvc.isdigit() and len(card.cvc) == digits):
         message = f"cvc must be {digits} digits for this card ({brand})"
         raise CardInvalid("invalid_cvc", message, param="cvc")
+    return ValidCard(card.number, card.exp_month, card.exp_year, card.cvc, brand)
 
 
 def reject_card_like(text: str | None, *, param: str) -> None:

@@ -190,10 +190,29 @@ def decline_for(code: str) -> Decline:
         return DECLINES[DeclineCode.GENERIC_DECLINE]
 
 
-class PaymentError(Exception):
-    """Base for errors shown to people; carries the HTTP status an API answers with."""
+class ErrorKind(StrEnum):
+    """What kind of refusal a domain error is; each edge maps kinds to its own answers.
 
-    status_code: int = 400
+    The API maps them to HTTP statuses in one table (``api.errors``), the CLI to exit statuses.
+    """
+
+    INVALID = "invalid"
+    """The input breaks a rule; nothing started or changed."""
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    """The payment's status does not allow the operation (now)."""
+    UNPROCESSABLE = "unprocessable"
+    """Well-formed but not allowed here, e.g. an amount above what is left."""
+    DECLINED = "declined"
+    UNAVAILABLE = "unavailable"
+    """Temporal or the processors could not be reached; a retry is safe."""
+    OUTCOME_UNKNOWN = "outcome_unknown"
+
+
+class PaymentError(Exception):
+    """Base for errors shown to people: a kind, a stable code, a message and the parameter."""
+
+    kind: ErrorKind = ErrorKind.INVALID
     code: str = "invalid_request"
 
     def __init__(self, message: str, *, param: str | None = None) -> None:
@@ -205,33 +224,49 @@ class PaymentError(Exception):
 class ValidationFailed(PaymentError):
     """Input was refused before anything started or changed."""
 
-    status_code = 400
+    kind = ErrorKind.INVALID
     code = "invalid_request"
 
 
 class NotFound(PaymentError):
     """No such payment (or not one the caller may see)."""
 
-    status_code = 404
+    kind = ErrorKind.NOT_FOUND
     code = "resource_missing"
 
 
 class StateConflict(PaymentError):
     """The payment's status does not allow the operation."""
 
-    status_code = 409
+    kind = ErrorKind.CONFLICT
     code = "payment_state_conflict"
 
 
 class AmountRejected(PaymentError):
     """An amount is well-formed but not allowed here (e.g. above the refundable amount)."""
 
-    status_code = 422
+    kind = ErrorKind.UNPROCESSABLE
     code = "amount_too_large"
 
 
 class TemporalUnavailable(PaymentError):
     """Temporal could not be reached; nothing is known to have changed, so a retry is safe."""
 
-    status_code = 503
+    kind = ErrorKind.UNAVAILABLE
     code = "temporal_unavailable"
+
+
+_BY_KIND: dict[ErrorKind, type[PaymentError]] = {
+    ErrorKind.INVALID: ValidationFailed,
+    ErrorKind.NOT_FOUND: NotFound,
+    ErrorKind.CONFLICT: StateConflict,
+    ErrorKind.UNPROCESSABLE: AmountRejected,
+    ErrorKind.UNAVAILABLE: TemporalUnavailable,
+}
+
+
+def error_of(kind: ErrorKind, message: str, *, code: str, param: str | None) -> PaymentError:
+    """Rebuild a domain error that crossed a boundary (a refused workflow update) as its kind."""
+    error = _BY_KIND.get(kind, PaymentError)(message, param=param)
+    error.code, error.kind = code, kind
+    return error

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from payments.cards import RawCard, validate_card
-from payments.errors import PaymentError
+from payments.cards import RawCard, ValidCard, validate_card
+from payments.errors import ErrorKind, PaymentError
 from payments.processor import ProcessorClient, ProcessorFailure
-from payments.vault import CardVault, TokenizedCard
+from stores.vault import CardVault, TokenizedCard
 
 
 class CardRefused(PaymentError):
     """The processor refused the card at verification (e.g. a wrong CVC)."""
 
-    status_code = 402
+    kind = ErrorKind.DECLINED
     code = "card_declined"
 
     def __init__(self, message: str, *, decline_code: str) -> None:
@@ -34,7 +34,8 @@ async def tokenize(
         CardRefused: If the processor refuses the card.
         ProcessorFailure: If the processor cannot be reached.
     """
-    validate_card(card, today=today)
+    if not isinstance(card, ValidCard):  # the API validated it before claiming the key
+        card = validate_card(card, today=today)
     body = {
         "number": card.number,
         "exp_month": card.exp_month,

@@ -6,9 +6,9 @@ import sys
 
 import uvicorn
 
-from payments import tracing
-from payments.logging_setup import configure as configure_logging
-from payments.settings import Settings
+from infra import tracing
+from infra.logging_setup import configure as configure_logging
+from infra.settings import Settings
 from simulator.app import create_app
 from simulator.settings import SimulatorSettings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from payments.http_metrics import instrument
+from infra.http_metrics import instrument
 from simulator import admin, routes
 from simulator.db import Database
 from simulator.errors import ErrorCode, ErrorType, SimError

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sys
 
-from payments.exits import exit_now
+from infra.exits import exit_now
 from stack.local import StackConfig, components
 from stack.pidfile import PidRecord, is_ours, stop
 from stack.runner import StackError, up

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from payments.keyring import load_keyring, write_private
-from payments.merchants import MerchantDirectory, new_api_key
+from infra.api_keys import API_KEYS_FILE
+from infra.keyring import load_keyring, write_private
 from stack import checks
 from stack.commands import child_env
+from stores.merchants import MerchantDirectory, new_api_key
 
-API_KEYS_FILE = "api-keys.json"
 DEMO_MERCHANTS = ("merchant_a", "merchant_b")
 
 
@@ -50,16 +50,6 @@ def ensure_api_keys(run_dir: Path) -> dict[str, str]:
     for merchant, key in keys.items():
         directory.add_merchant(merchant, key)
     return keys
-
-
-def load_api_key(path: Path, merchant: str) -> str:
-    """One merchant's key from a keys file.
-
-    Raises:
-        KeyError: If the file has no key for ``merchant``.
-    """
-    keys: dict[str, str] = json.loads(path.read_text())
-    return keys[merchant]
 
 
 def print_api(port: int, run_dir: Path, keys: Mapping[str, str]) -> None:

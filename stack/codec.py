@@ -12,7 +12,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from payments.keyring import write_private
+from infra.keyring import write_private
 
 TOKENS_FILE = "codec-tokens.json"
 PATH_SECRET_FILE = "codec-path-secret"  # noqa: S105 - a file name, not a secret

@@ -16,8 +16,8 @@ import httpx
 
 from cli.api_client import ApiClient, ApiRefused
 from cli.testcards import card_number
-from payments.exits import exit_now
-from stack.api import API_KEYS_FILE, load_api_key
+from infra.api_keys import API_KEYS_FILE, load_api_key
+from infra.exits import exit_now
 from stack.local import StackConfig
 from stack.simadmin import SimulatorAdmin
 

@@ -15,8 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from cli.errors import MEANING
+from infra.settings import Settings
 from payments.public import API_STATUS
-from payments.settings import Settings
 from payments.status import mermaid_diagram
 from stack import variables
 from stack.commands import REPO_ROOT

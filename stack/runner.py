@@ -6,7 +6,7 @@ import shlex
 import time
 from pathlib import Path
 
-from payments.keyring import ensure_keyring
+from infra.keyring import ensure_keyring
 from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codec_server.tokens import Role, add_token
-from payments.keyring import ensure_keyring
+from infra.keyring import ensure_keyring
 from stack.checks import http_ok
 from stack.codec import PATH_SECRET_FILE, TOKENS_FILE, codec_server_command, path_secret
 from stack.commands import child_env

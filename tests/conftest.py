@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from payments.keyring import ensure_keyring
-from payments.settings import Settings
-from payments.temporal_client import connect
+from infra.keyring import ensure_keyring
+from infra.settings import Settings
+from infra.temporal_client import connect
 from stack.checks import temporal_healthy
 from stack.commands import dev_server_command
 from stack.procs import ManagedProcess, free_port

@@ -8,13 +8,14 @@ from typing import Any
 
 from temporalio.client import Client
 
-from cli import ops
 from cli.testcards import card_number
+from facade import operations as ops
+from facade.tokenize import tokenize_card
+from infra.settings import Settings
 from payments.cards import RawCard
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Currency, Money
-from payments.settings import Settings
 from stack.checks import http_ok
 from stack.commands import child_env, simulator_command
 from stack.procs import ManagedProcess, free_port
@@ -69,7 +70,7 @@ async def pay(
         notify=notify,
         amount=Money(amount=amount, currency=currency),
         capture_method=capture,
-        card=await ops.tokenize_card(settings, _raw(card), merchant_id=merchant_id),
+        card=await tokenize_card(settings, _raw(card), merchant_id=merchant_id),
         options=options or PaymentOptions(refund_window_seconds=5),
     )
     return await ops.start_payment(

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.models import CaptureMethod
-from payments.settings import Settings
-from payments.temporal_client import connect
 from stack.checks import http_ok, temporal_healthy
 from stack.codec import PATH_SECRET_FILE, ui_codec_args
 from stack.commands import dev_server_command

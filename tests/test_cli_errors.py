@@ -21,7 +21,7 @@ import pytest
 from cli.errors import Exit
 from cli.main import build_parser
 from cli.operator import COMMANDS
-from payments.keyring import ensure_keyring
+from infra.keyring import ensure_keyring
 from stack.commands import REPO_ROOT, child_env
 from stack.procs import free_port
 

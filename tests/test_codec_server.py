@@ -12,8 +12,8 @@ from temporalio.api.common.v1 import Payload
 
 from codec_server.tokens import Role, add_token, revoke_token
 from codec_server.wire import dump_payloads
-from payments.codec import EncryptionCodec
-from payments.keyring import Keyring, add_key, load_keyring, new_key_id
+from infra.codec import EncryptionCodec
+from infra.keyring import Keyring, add_key, load_keyring, new_key_id
 from tests.codec_support import CodecServer
 
 pytest_plugins = ("tests.conftest_codec",)

@@ -84,12 +84,12 @@ def test_every_named_file_and_module_exists(page: Path) -> None:
 
 def test_names_come_from_code_only() -> None:
     text = (
-        "28 payments/s in prose, `payments/money.py` and `python -m payments.keys new`\n"
+        "28 payments/s in prose, `payments/money.py` and `python -m infra.keys new`\n"
         "```mermaid\napi[api/<br/>merchant]\n```\n"
         "```bash\npython -m codec_server.tokens list\n```\n"
         "`processors/<kind>.py` `payments.gone.Name` `api.db`\n"
     )
     paths, modules = names(text)
     assert paths == {"payments/money.py"}
-    assert modules == {"payments.keys", "codec_server.tokens", "payments.gone.Name"}
+    assert modules == {"infra.keys", "codec_server.tokens", "payments.gone.Name"}
     assert [m for m in sorted(modules) if not resolves(m)] == ["payments.gone.Name"]

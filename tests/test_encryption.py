@@ -12,9 +12,9 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 
-from payments.codec import CodecError, EncryptionCodec
-from payments.keyring import KEY_BYTES, Keyring
-from payments.settings import Settings
+from infra.codec import CodecError, EncryptionCodec
+from infra.keyring import KEY_BYTES, Keyring
+from infra.settings import Settings
 from stack.commands import temporal_binary
 from tests.helpers import pay
 

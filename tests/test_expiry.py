@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from cli import ops
-from payments.converter import build_data_converter
-from payments.keyring import load_keyring
+from facade import operations as ops
+from infra.converter import build_data_converter
+from infra.keyring import load_keyring
+from infra.settings import Settings
 from payments.models import CaptureMethod, PaymentOptions, PaymentView
 from payments.search_attributes import dev_server_args
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from stack.commands import temporal_binary
 from tests.helpers import Simulator, pay, steps

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import ProcessorEndpoint, Settings
 from payments.models import CaptureMethod, RefundRequest
-from payments.settings import ProcessorEndpoint, Settings
 from payments.status import PaymentStatus
 from tests.helpers import Simulator, pay, steps
 from worker import build_worker, worker_http

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from payments.logging_setup import MASK, configure, mask_card_numbers
+from infra.logging_setup import MASK, configure, mask_card_numbers
 from tests.helpers import Simulator
 
 

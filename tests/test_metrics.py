@@ -13,12 +13,12 @@ from temporalio.client import Client
 
 from api.main import create_app
 from api.settings import ApiSettings
-from cli import ops
-from payments import metrics
+from facade import operations as ops
+from infra import metrics
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.models import CaptureMethod, RefundRequest
 from payments.reconcile import ReconcileInput
-from payments.settings import Settings
-from payments.temporal_client import connect
 from stack.procs import free_port
 from tests.helpers import Simulator, pay
 from worker import sdk_runtime

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from cli.errors import Exit
-from payments.findings import FindingStore
+from infra.settings import Settings
 from payments.reconcile import Finding, FindingKind, ReconcileReport
-from payments.settings import Settings
+from stores.findings import FindingStore
 from tests.test_starter_cli import starter
 
 pytestmark = pytest.mark.usefixtures("worker")

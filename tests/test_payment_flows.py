@@ -7,10 +7,10 @@ import asyncio
 import pytest
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
 from payments.errors import AmountRejected, StateConflict
 from payments.models import CaptureMethod, RefundRequest
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from tests.helpers import Simulator, pay, steps
 

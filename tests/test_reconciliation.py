@@ -11,14 +11,15 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from facade.tokenize import tokenize_card
+from infra.settings import Settings
 from payments import search_attributes as sa
-from payments.findings import FindingStore
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentRequest, RefundRequest
 from payments.money import Currency, Money
 from payments.reconcile import FindingKind, ReconcileInput, ReconcileReport
-from payments.settings import Settings
+from stores.findings import FindingStore
 from tests.helpers import _raw, pay
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation_schedule import reconcile_now
@@ -90,7 +91,7 @@ async def test_stuck_payment_is_flagged(client: Client, settings: Settings, work
         payment_id=new_payment_id(),
         merchant_id="merchant_test",
         amount=Money(amount=1234, currency=Currency.USD),
-        card=await ops.tokenize_card(settings, _raw("visa"), merchant_id="merchant_test"),
+        card=await tokenize_card(settings, _raw("visa"), merchant_id="merchant_test"),
     )
     handle = await client.start_workflow(
         PaymentWorkflow.run,

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.models import CaptureMethod
-from payments.settings import Settings
 from payments.status import PaymentStatus
-from payments.temporal_client import connect
 from stack.checks import log_contains, temporal_healthy
 from stack.commands import child_env, dev_server_command, worker_command
 from stack.procs import ManagedProcess, free_port

@@ -14,13 +14,13 @@ import pytest
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
-from payments.codec import CodecError, EncryptionCodec
-from payments.converter import build_data_converter
-from payments.key_usage import key_counts, open_workflow_key_usage, payloads_in
-from payments.keyring import activate_key, add_key, ensure_keyring, load_keyring, retire_key
+from infra.codec import CodecError, EncryptionCodec
+from infra.converter import build_data_converter
+from infra.key_usage import key_counts, open_workflow_key_usage, payloads_in
+from infra.keyring import activate_key, add_key, ensure_keyring, load_keyring, retire_key
+from infra.settings import Settings
+from infra.temporal_client import connect
 from payments.models import CaptureMethod
-from payments.settings import Settings
-from payments.temporal_client import connect
 from stack.commands import REPO_ROOT, child_env
 from tests.helpers import Simulator, pay
 from worker import build_worker, sandboxed_runner, worker_http
@@ -105,11 +105,11 @@ def _encrypted(history: WorkflowHistory) -> list:  # type: ignore[type-arg]
 
 
 def _usage_cli(settings: Settings) -> dict[str, str]:
-    """``python -m payments.keys usage`` as an operator runs it, lines by key id."""
+    """``python -m infra.keys usage`` as an operator runs it, lines by key id."""
     env = child_env({"PAYMENTS_TEMPORAL_ADDRESS": settings.temporal_address,
                      "PAYMENTS_RUN_DIR": str(settings.run_dir)})  # fmt: skip
     done = subprocess.run(
-        [sys.executable, "-m", "payments.keys", "usage", "--query",
+        [sys.executable, "-m", "infra.keys", "usage", "--query",
          f"TaskQueue='{settings.task_queue}'"],
         capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60, check=True,
     )  # fmt: skip

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from temporalio.client import Client
 
-from payments.settings import Settings
+from infra.settings import Settings
 from stack.commands import REPO_ROOT, child_env
 from tests.helpers import Simulator, steps
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from temporalio.client import Client
 
-from cli import ops
+from facade import operations as ops
+from facade.tokenize import tokenize_card
+from infra.settings import Settings
 from payments.ids import new_payment_id
 from payments.models import PaymentOptions, PaymentRequest
 from payments.money import Currency, Money
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from tests.helpers import Simulator, _raw
 
@@ -20,7 +21,7 @@ async def test_a_payment_of_another_merchant_cannot_authorize_the_token(
     client: Client, settings: Settings, simulator: Simulator
 ) -> None:
     # As if a start reached Temporal without the API's check (CLI direct mode, a bug).
-    card = await ops.tokenize_card(settings, _raw("visa"), merchant_id="m_owner")
+    card = await tokenize_card(settings, _raw("visa"), merchant_id="m_owner")
     req = PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id="m_thief",

@@ -13,10 +13,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from api.main import create_app
 from api.settings import ApiSettings
-from payments import tracing
-from payments.merchants import new_api_key
-from payments.settings import Settings
-from payments.temporal_client import connect
+from infra import tracing
+from infra.settings import Settings
+from infra.temporal_client import connect
+from stores.merchants import new_api_key
 from worker import build_worker, worker_http
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from payments.keyring import ensure_keyring, load_keyring
-from payments.sealing import seal
-from payments.vault import CardVault, VaultError
+from infra.keyring import ensure_keyring, load_keyring
+from infra.sealing import seal
+from stores.vault import CardVault, VaultError
 
 NUMBER = "4242424242424242"
 # The table as it was before tokens had owners.

@@ -14,11 +14,11 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
+from infra.keyring import load_keyring
+from infra.settings import Settings
 from payments import webhook_urls
-from payments.keyring import load_keyring
-from payments.merchants import MerchantDirectory, new_api_key
-from payments.settings import Settings
 from stack.procs import free_port
+from stores.merchants import MerchantDirectory, new_api_key
 from tests.helpers import pay
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from payments.settings import Settings
+from infra.settings import Settings
 from payments.webhook_urls import TargetRefused, check_url, non_public_kind
 from stack.local import StackConfig, components
 

@@ -12,12 +12,12 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.notify import LegacyEvent, NotifyActivities
-from payments.keyring import load_keyring
-from payments.merchants import MerchantDirectory, new_api_key
+from infra.keyring import load_keyring
+from infra.settings import Settings
 from payments.models import CaptureMethod
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.webhooks import ReplayGuard, SignatureError, sign, verify
+from stores.merchants import MerchantDirectory, new_api_key
 from tests.helpers import pay
 from tests.webhook_receiver import until, webhook_receiver
 

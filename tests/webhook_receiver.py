@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from payments.keyring import load_keyring
-from payments.merchants import MerchantDirectory
+from infra.keyring import load_keyring
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, ReplayGuard, verify
 from stack.procs import free_port
+from stores.merchants import MerchantDirectory
 
 
 class Receiver:

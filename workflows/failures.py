@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
-from payments.errors import DeclineCode, ErrorType, PaymentError
+from payments.errors import DeclineCode, ErrorKind, ErrorType, PaymentError
 from payments.status import PaymentEvent
 
 
 def rejection(exc: PaymentError) -> ApplicationError:
-    """An update refusal: 422-style amount problems and 409-style state problems."""
-    kind = ErrorType.AMOUNT_TOO_LARGE if exc.status_code == 422 else ErrorType.ILLEGAL_STATE
-    return ApplicationError(exc.message, exc.code, type=kind.value, non_retryable=True)
+    """An update refusal, carrying the domain error whole: details are (code, kind, param).
+
+    The facade (``facade.errors``) rebuilds the same error from it. ``type`` stays what it was
+    before kinds existed (AmountTooLarge or IllegalState), so a refusal reads the same in a
+    history and a facade can still read a refusal from an older worker (details of one).
+    """
+    error_type = (
+        ErrorType.AMOUNT_TOO_LARGE
+        if exc.kind is ErrorKind.UNPROCESSABLE
+        else ErrorType.ILLEGAL_STATE
+    )
+    return ApplicationError(
+        exc.message,
+        exc.code,
+        exc.kind.value,
+        exc.param or "",
+        type=error_type.value,
+        non_retryable=True,
+    )
 
 
 def cause_of(err: FailureError) -> BaseException | None:

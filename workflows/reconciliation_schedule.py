@@ -19,8 +19,8 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
+from infra.settings import Settings
 from payments.reconcile import ReconcileInput, ReconcileReport
-from payments.settings import Settings
 from workflows.reconciliation import SCHEDULE_ID, ReconciliationWorkflow
 
 log = logging.getLogger("payments.reconciliation")

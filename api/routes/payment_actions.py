@@ -16,7 +16,7 @@ from api.routes.payments import AcceptLanguage, IdempotencyKey
 from api.schemas import CancelPayment, CapturePayment, CreateRefund, PaymentOut, RefundOut
 from api.temporal import derived_id
 from api.views import language, payment_out, refund_out
-from cli import ops
+from facade import operations as ops
 from payments.cards import reject_card_like
 from payments.models import PaymentView, RefundRequest
 

@@ -18,11 +18,11 @@ from temporalio.client import Client
 from api.main import create_app
 from api.settings import ApiSettings
 from cli.testcards import card_number
-from payments.keyring import load_keyring
-from payments.merchants import MerchantDirectory, new_api_key
+from infra.keyring import load_keyring
 from stack.checks import http_ok
 from stack.commands import child_env
 from stack.procs import ManagedProcess, free_port
+from stores.merchants import MerchantDirectory, new_api_key
 from tests.helpers import Simulator
 from worker import build_worker, worker_http
 

@@ -12,8 +12,8 @@ import httpx
 from temporalio.client import Client
 
 from api.settings import ApiSettings
-from cli import ops
 from cli.testcards import card_number
+from facade.tokenize import tokenize_card
 from payments.cards import RawCard
 from stack.procs import free_port
 from tests.api.conftest import Merchant, app_client, count_payments, payment_body, register
@@ -75,7 +75,7 @@ async def test_slow_processor_answers_processing_then_the_retry_gets_the_result(
     merchant: Merchant,
 ) -> None:
     raw = RawCard(card_number("visa"), 12, 2030, "123")
-    token = (await ops.tokenize_card(api_settings, raw, merchant_id=merchant.id)).token
+    token = (await tokenize_card(api_settings, raw, merchant_id=merchant.id)).token
     quick = api_settings.model_copy(update={"confirm_wait_seconds": 0.3})
     body = {"amount": 4200, "currency": "EUR", "payment_method": token}
     simulator.faults(latency_ms=1500, operations=["authorize"])

@@ -17,8 +17,8 @@ import pytest
 from api.docs import ErrorOut, ErrorType
 from api.errors import ApiError
 from api.settings import ApiSettings
-from payments.keyring import ensure_keyring
-from payments.merchants import new_api_key
+from infra.keyring import ensure_keyring
+from stores.merchants import new_api_key
 from tests.api.conftest import app_client, card
 
 KEY = new_api_key()

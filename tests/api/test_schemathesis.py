@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from payments.keyring import load_keyring
-from payments.merchants import MerchantDirectory
+from infra.keyring import load_keyring
+from stores.merchants import MerchantDirectory
 from tests.api.conftest import register
 
 HERE = Path(__file__).parent

@@ -19,11 +19,11 @@ from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from payments.keyring import ensure_keyring, load_keyring
-from payments.merchants import MerchantDirectory, new_api_key
+from infra.keyring import ensure_keyring, load_keyring
+from infra.settings import ProcessorEndpoint, Settings
 from payments.models import PaymentView
-from payments.settings import ProcessorEndpoint, Settings
 from stack.procs import free_port
+from stores.merchants import MerchantDirectory, new_api_key
 from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks
 from tests.replay.stack import RecordingStack, recording_stack

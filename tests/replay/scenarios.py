@@ -13,14 +13,15 @@ from datetime import date
 
 from temporalio.client import Client
 
-from cli import ops
 from cli.testcards import card_number
+from facade import operations as ops
+from facade.tokenize import tokenize_card
+from infra.settings import Settings
 from payments.cards import RawCard
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.models import RefundRequest as Refund
 from payments.money import Currency, Money
-from payments.settings import Settings
 from payments.status import PaymentStatus
 from stack.checks import http_ok
 from tests.replay.stack import RecordingStack
@@ -64,7 +65,7 @@ class Context:
             notify=notify,
             amount=Money(amount=amount, currency=Currency.USD),
             capture_method=capture,
-            card=await ops.tokenize_card(self.card_settings, raw, merchant_id=merchant),
+            card=await tokenize_card(self.card_settings, raw, merchant_id=merchant),
             options=options or PaymentOptions(refund_window_seconds=2),
         )
         return await ops.start_payment(

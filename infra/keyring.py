@@ -56,7 +56,7 @@ def load_keyring(path: Path) -> Keyring:
     except FileNotFoundError:
         raise KeyringError(
             f"no key file at {path}: `make up` creates the local stack's (PAYMENTS_RUN_DIR), "
-            f"`python -m payments.keys new --file {path}` a new one"
+            f"`python -m infra.keys new --file {path}` a new one"
         ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise KeyringError(f"malformed key file {path}: {type(exc).__name__}") from None

@@ -19,7 +19,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 from temporalio import activity
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
-from payments.settings import Settings
+from infra.settings import Settings
 
 PAYMENT_ID = "payment.id"
 

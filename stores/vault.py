@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from infra.keyring import Keyring
+from infra.sealing import SealError, seal, unseal
+from infra.sqlite_local import ThreadLocalConnections
 from payments.cards import brand_of
-from payments.keyring import Keyring
-from payments.sealing import SealError, seal, unseal
-from payments.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (

@@ -11,7 +11,7 @@ from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowHistory
 
-from payments.codec import key_id_of
+from infra.codec import key_id_of
 
 OPEN_QUERY = "ExecutionStatus='Running'"
 # Enough parallel history fetches to be quick, few enough not to load the frontend.

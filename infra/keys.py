@@ -1,4 +1,4 @@
-"""Manage the payload keyring: ``python -m payments.keys new|activate|retire|list|usage``.
+"""Manage the payload keyring: ``python -m infra.keys new|activate|retire|list|usage``.
 
 Rotation: ``new --activate`` (new payloads use it), wait until ``usage`` shows no open
 workflow on the old id, then ``retire`` it. Key material is never printed.
@@ -11,16 +11,16 @@ import asyncio
 import sys
 from pathlib import Path
 
-from payments.exits import exit_now
-from payments.key_usage import KeyUsage, open_workflow_key_usage
-from payments.keyring import KeyringError, activate_key, add_key, load_keyring, retire_key
-from payments.settings import Settings
-from payments.temporal_client import connect
+from infra.exits import exit_now
+from infra.key_usage import KeyUsage, open_workflow_key_usage
+from infra.keyring import KeyringError, activate_key, add_key, load_keyring, retire_key
+from infra.settings import Settings
+from infra.temporal_client import connect
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per keyring operation."""
-    top = argparse.ArgumentParser(prog="python -m payments.keys", description=__doc__)
+    top = argparse.ArgumentParser(prog="python -m infra.keys", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     new = sub.add_parser("new", help="generate a key and add it; prints only its id")
     new.add_argument("--activate", action="store_true", help="also make it the active key")

@@ -7,8 +7,8 @@ import dataclasses
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
-from payments.codec import EncryptionCodec
-from payments.keyring import Keyring
+from infra.codec import EncryptionCodec
+from infra.keyring import Keyring
 
 
 def build_data_converter(keyring: Keyring) -> DataConverter:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from temporalio.client import Client, TLSConfig
 from temporalio.runtime import Runtime
 
-from payments import tracing
-from payments.converter import build_data_converter
-from payments.keyring import load_keyring
-from payments.settings import Settings
+from infra import tracing
+from infra.converter import build_data_converter
+from infra.keyring import load_keyring
+from infra.settings import Settings
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -40,7 +40,7 @@ async def connect(
     ``runtime`` carries telemetry (the worker's SDK metrics); None uses the default runtime.
 
     Raises:
-        payments.keyring.KeyringError: If the payload keyring is missing or malformed.
+        infra.keyring.KeyringError: If the payload keyring is missing or malformed.
     """
     keyring = load_keyring(settings.resolved_codec_key_file())
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None

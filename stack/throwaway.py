@@ -1,19 +1,24 @@
-"""A throwaway stack for one benchmark configuration: dev server, simulator, workers."""
+"""A throwaway stack (bench, chaos): dev server, simulator and workers on free ports."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from payments.keyring import ensure_keyring
+from infra.keyring import ensure_keyring
 from stack.checks import http_ok, log_contains, temporal_healthy
-from stack.commands import REPO_ROOT, child_env, dev_server_command, simulator_command
+from stack.commands import (
+    REPO_ROOT,
+    child_env,
+    dev_server_command,
+    simulator_command,
+    worker_command,
+)
 from stack.commands import worker_settings as stack_worker_settings
 from stack.procs import ManagedProcess, free_port
 
@@ -29,7 +34,7 @@ class StackSpec:
     workers: int = 1
     worker_env: Mapping[str, str] = field(default_factory=dict)
     worker_argv: tuple[str, ...] = ()
-    """Empty: ``python -m bench.worker``; the chaos harness runs the product's ``worker.py``."""
+    """Empty: the product's ``worker.py``; the bench runs its own ``python -m bench.worker``."""
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -46,7 +51,7 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / _CLK_TCK
 
 
-class BenchStack:
+class ThrowawayStack:
     """Start everything on free ports in a temporary run folder; stop and delete on exit."""
 
     def __init__(self, spec: StackSpec, task_queue: str = "bench-payments") -> None:
@@ -76,7 +81,7 @@ class BenchStack:
         self.procs.setdefault(role, []).append(proc.start())
         return proc
 
-    def start(self) -> BenchStack:
+    def start(self) -> ThrowawayStack:
         """Start the dev server, the simulator and the workers and wait until all are ready."""
         ensure_keyring(self.run_dir / "codec-keys.json")
         ensure_keyring(self.run_dir / "vault-key.json")
@@ -90,7 +95,7 @@ class BenchStack:
         server.wait_ready(lambda: temporal_healthy(self.temporal_address), timeout=60)
         sim.wait_ready(lambda: http_ok(f"{self.simulator_url}/healthz"), timeout=30)
         env = child_env({**self.settings_env(), **self.spec.worker_env})
-        argv = list(self.spec.worker_argv) or [sys.executable, "-m", "bench.worker"]
+        argv = list(self.spec.worker_argv) or worker_command()
         for i in range(self.spec.workers):
             self._proc("worker", f"worker-{i + 1}", argv, env)
         for w in self.procs["worker"]:
@@ -113,7 +118,7 @@ class BenchStack:
                 proc.terminate(timeout=15)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
-    def __enter__(self) -> BenchStack:
+    def __enter__(self) -> ThrowawayStack:
         try:
             return self.start()
         except BaseException:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from payments.keyring import Keyring
-from payments.sealing import seal, unseal
-from payments.sqlite_local import ThreadLocalConnections
+from infra.keyring import Keyring
+from infra.sealing import seal, unseal
+from infra.sqlite_local import ThreadLocalConnections
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS merchants (id TEXT PRIMARY KEY, key_sha256 TEXT NOT NULL UNIQUE,"

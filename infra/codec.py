@@ -9,7 +9,7 @@ from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from payments.keyring import Keyring
+from infra.keyring import Keyring
 
 ENCODING = b"binary/encrypted"
 CIPHER = b"AES-256-GCM"

@@ -6,7 +6,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 
-from payments.keyring import Keyring
+from infra.keyring import Keyring
 
 NONCE = 12
 

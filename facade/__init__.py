@@ -1,0 +1,1 @@
+"""The client facade: start, update, read and list payments; tokenize cards."""

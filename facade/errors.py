@@ -1,0 +1,78 @@
+"""Temporal's answers to a payment operation, translated once into domain errors (kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from payments import search_attributes as sa
+from payments.errors import (
+    AmountRejected,
+    ErrorKind,
+    ErrorType,
+    NotFound,
+    PaymentError,
+    StateConflict,
+    TemporalUnavailable,
+    error_of,
+)
+from payments.public import stored_status_word
+
+T = TypeVar("T")
+
+# RPC outcomes that say nothing about the payment, only that Temporal was not reached in time.
+UNREACHABLE = frozenset(
+    {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED}
+)
+
+
+def refusal(err: ApplicationError) -> PaymentError:
+    """The domain error a workflow update refused with (``workflows.failures.rejection``).
+
+    Details are (code, kind, param); a refusal from an older worker carries the code only,
+    and its type says the kind.
+    """
+    details = [str(d) for d in err.details]
+    if len(details) >= 3:
+        code, kind, param = details[0], ErrorKind(details[1]), details[2]
+        return error_of(kind, err.message, code=code, param=param or None)
+    if err.type == ErrorType.AMOUNT_TOO_LARGE:
+        return AmountRejected(err.message, param="amount")
+    return StateConflict(err.message)
+
+
+def as_payment_error(exc: BaseException) -> PaymentError:
+    """The domain error for a refused update or a failed RPC (the one translation)."""
+    cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
+    if isinstance(cause, ApplicationError):
+        return refusal(cause)
+    if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
+        return NotFound("no such payment")
+    if isinstance(exc, RPCError) and exc.status in UNREACHABLE:
+        return TemporalUnavailable(f"Temporal did not answer ({exc.status.name}); retry later")
+    return PaymentError(str(cause))
+
+
+async def guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
+    """Await a query or update of ``handle``; refusals and RPC errors become domain errors.
+
+    Raises:
+        PaymentError: The kind of refusal (``StateConflict`` for a finished payment).
+    """
+    try:
+        return await call
+    except (WorkflowUpdateFailedError, RPCError) as exc:
+        error = as_payment_error(exc)
+    if isinstance(error, NotFound):
+        # Updates on a finished workflow answer NOT_FOUND; say what the payment became instead.
+        try:
+            desc = await handle.describe()
+        except RPCError:
+            raise error from None
+        status = stored_status_word(desc.typed_search_attributes.get(sa.PAYMENT_STATUS))
+        raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
+    raise error

@@ -1,0 +1,143 @@
+"""Payment operations on a Temporal client: start, read, capture, cancel, refund, list.
+
+Shared by the API, the CLI, the bench and the chaos harness; refusals come back as domain
+errors (``facade.errors``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+
+from facade.errors import UNREACHABLE, guard
+from payments import search_attributes as sa
+from payments.models import (
+    CancelRequest,
+    CaptureRequest,
+    PaymentRequest,
+    PaymentView,
+    Refund,
+    RefundRequest,
+)
+from payments.status import PaymentStatus
+from workflows.payment import PaymentWorkflow
+
+__all__ = [
+    "UNREACHABLE",
+    "cancel",
+    "capture",
+    "initial_search_attributes",
+    "list_payments",
+    "payment_view",
+    "refund",
+    "start_payment",
+]
+
+
+def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
+    """Set at start so the payment is findable before its first transition."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa.PAYMENT_STATUS, PaymentStatus.PENDING.value),
+            SearchAttributePair(sa.PAYMENT_MERCHANT, req.merchant_id),
+            SearchAttributePair(sa.PAYMENT_CURRENCY, req.amount.currency.value),
+            SearchAttributePair(sa.PAYMENT_AMOUNT, req.amount.amount),
+        ]
+    )
+
+
+async def start_payment(
+    client: Client,
+    req: PaymentRequest,
+    *,
+    task_queue: str,
+    wait_seconds: float,
+    id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+) -> PaymentView:
+    """Start the workflow and wait (bounded) for the authorization result in one round trip.
+
+    The API passes ``REJECT_DUPLICATE``: its payment ids derive from idempotency keys, so a
+    closed payment with the id must never get a second run.
+    """
+    start = WithStartWorkflowOperation(
+        PaymentWorkflow.run,
+        req,
+        id=req.payment_id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=id_reuse_policy,
+        search_attributes=initial_search_attributes(req),
+    )
+    update = client.execute_update_with_start_workflow(
+        PaymentWorkflow.confirm, start_workflow_operation=start
+    )
+    try:
+        return await asyncio.wait_for(update, timeout=wait_seconds)
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # Cancelled by the timeout, the SDK may raise its own error instead of TimeoutError.
+        return await payment_view(client, req.payment_id)
+
+
+def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]:
+    # Not get_workflow_handle_for: mypy cannot type its method argument (PaymentWorkflow.run).
+    return client.get_workflow_handle(payment_id, result_type=PaymentView)
+
+
+async def payment_view(client: Client, payment_id: str) -> PaymentView:
+    """The payment's current view (works for open and closed workflows)."""
+    handle = _handle(client, payment_id)
+    return await guard(handle.query(PaymentWorkflow.view), handle)
+
+
+async def capture(
+    client: Client, payment_id: str, amount: int | None, *, update_id: str | None = None
+) -> PaymentView:
+    """Capture all (``amount`` None) or part of an authorized payment.
+
+    A repeated ``update_id`` attaches to the first capture instead of asking again.
+    """
+    handle = _handle(client, payment_id)
+    req = CaptureRequest(amount=amount)
+    return await guard(handle.execute_update(PaymentWorkflow.capture, req, id=update_id), handle)
+
+
+async def cancel(
+    client: Client, payment_id: str, reason: str | None = None, *, update_id: str | None = None
+) -> PaymentView:
+    """Void an authorized payment (a repeated ``update_id`` attaches to the first cancel)."""
+    handle = _handle(client, payment_id)
+    req = CancelRequest(reason=reason)
+    return await guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
+
+
+async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
+    """Refund part or all of a captured payment; the refund id makes a retry safe."""
+    handle = _handle(client, payment_id)
+    return await guard(handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle)
+
+
+async def list_payments(
+    client: Client, *, statuses: list[PaymentStatus] | None, limit: int
+) -> list[tuple[str, str]]:
+    """(payment id, workflow status) pairs from Temporal visibility, newest first."""
+    query = "WorkflowType = 'PaymentWorkflow'"
+    if statuses is not None:
+        values = ", ".join(f"'{s.value}'" for s in statuses)
+        query += f" AND PaymentStatus IN ({values})"
+    rows: list[tuple[str, str]] = []
+    async for wf in client.list_workflows(query, limit=limit):
+        rows.append((wf.id, wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "?"))
+    return rows

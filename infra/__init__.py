@@ -1,0 +1,1 @@
+"""Plumbing: settings, logging, tracing, metrics, payload codec, keyring, Temporal client."""

@@ -1,0 +1,1 @@
+"""Shared stores behind small interfaces (today SQLite): card vault, merchants, findings."""
