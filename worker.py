@@ -22,8 +22,9 @@ from temporalio.worker import (
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.clients import WorkerHttp, worker_http
+from activities.clients import WorkerHttp, worker_http, worker_processors
 from activities.notify import NotifyActivities
+from activities.outcomes import observe
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from payments import metrics, tracing
@@ -32,11 +33,11 @@ from payments.findings import FindingStore
 from payments.keyring import KeyringError, load_keyring
 from payments.logging_setup import configure as configure_logging
 from payments.merchants import MerchantDirectory
-from payments.processor import ProcessorClient
-from payments.routing import ProcessorBoard
 from payments.settings import Settings
 from payments.temporal_client import connect
 from payments.vault import CardVault
+from processors.fleet import Fleet
+from processors.routing import ProcessorBoard
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation import ReconciliationWorkflow
 from workflows.reconciliation_schedule import ensure_schedule
@@ -47,6 +48,7 @@ log = logging.getLogger("payments.worker")
 PASSTHROUGH = (
     "payments",
     "activities",
+    "processors",
     "pydantic",
     "pydantic_core",
     "httpx",
@@ -114,17 +116,9 @@ def build_worker(
     """A worker for the payment workflow and its activities, with limits from settings."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), at_rest)
-    endpoints = settings.resolved_processors()
-    activities = PaymentActivities(
-        processors={
-            p.name: ProcessorClient(
-                http.processors, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
-            )
-            for p in endpoints
-        },
-        board=processor_board(settings),
-        vault=vault,
-    )
+    processors = worker_processors(settings, http)
+    fleet = Fleet(processors, processor_board(settings), observe=observe)
+    activities = PaymentActivities(fleet=fleet, vault=vault)
     notify = NotifyActivities(
         directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
         http=http.web,
@@ -132,8 +126,7 @@ def build_worker(
         allow_private=settings.webhook_allow_private_targets,
     )
     reconcile = ReconcileActivities(
-        processors={p.name: p.url for p in endpoints},
-        http=http.web,
+        processors=processors,
         store=FindingStore(settings.run_dir / "reconciliation.db"),
     )
     return Worker(

@@ -20,10 +20,10 @@ from payments import tracing
 from payments.cards import CardInvalid, RawCard, brand_of, reject_card_like, validate_card
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
-from payments.processor import ProcessorFailure
 from payments.public import failure_for
-from payments.tokenize import CardRefused
 from payments.vault import VaultError
+from processors.errors import ProcessorFailure
+from processors.tokenize import CardRefused
 from workflows.payment import PaymentWorkflow
 
 # A live worker answers a query in milliseconds; without one it never does. So a create answers

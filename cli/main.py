@@ -16,10 +16,10 @@ from cli.errors import CliError, Exit, exit_for_http, exit_statuses
 from payments.errors import PaymentError
 from payments.models import CaptureMethod
 from payments.money import AmountError, parse_currency, parse_minor_units
-from payments.processor import ProcessorFailure
 from payments.public import API_STATUS, ApiStatus
 from payments.settings import Settings
 from payments.status import PaymentStatus
+from processors.errors import ProcessorFailure
 
 DESCRIPTION = """\
 Pay, capture, refund, cancel, status and list: on Temporal (PAYMENTS_TEMPORAL_ADDRESS and the

@@ -43,12 +43,13 @@ from payments.models import (
     Refund,
     RefundRequest,
 )
-from payments.processor import ProcessorClient, ProcessorFailure, processor_session
 from payments.public import stored_status_word
 from payments.settings import Settings
 from payments.status import PaymentStatus
-from payments.tokenize import tokenize
 from payments.vault import CardVault
+from processors.http import processor_session
+from processors.registry import Shared, build_all
+from processors.tokenize import tokenize
 from workflows.payment import PaymentWorkflow
 
 T = TypeVar("T")
@@ -98,16 +99,11 @@ async def tokenize_card(settings: Settings, raw: RawCard, *, merchant_id: str) -
     vault = CardVault(settings.resolved_vault_db(), keyring)
     endpoints = sorted(settings.resolved_processors(), key=lambda p: p.priority)
     async with processor_session(settings.processor_timeout_seconds) as http:
-        for i, endpoint in enumerate(endpoints):
-            processor = ProcessorClient(http, endpoint.url)
-            try:
-                card = await tokenize(
-                    raw, processor=processor, vault=vault, today=_today(), merchant_id=merchant_id
-                )
-                break
-            except ProcessorFailure as failure:
-                if not failure.error_type.retryable or i == len(endpoints) - 1:
-                    raise
+        processors = build_all(endpoints, Shared(http))
+        card = await tokenize(
+            raw, processors=list(processors.values()), vault=vault, today=_today(),
+            merchant_id=merchant_id,
+        )  # fmt: skip
     return CardFacts(
         token=card.token,
         brand=card.brand,
