@@ -23,7 +23,7 @@ from chaos.stack import ChaosStack
 from cli import ops
 from payments.cards import RawCard
 from payments.settings import Settings
-from stack.simadmin import SimulatorAdmin
+from processors.simulator.admin import SimulatorAdmin
 
 APPROVED_CARDS = 6
 

@@ -17,9 +17,9 @@ import httpx
 from cli.api_client import ApiClient, ApiRefused
 from cli.testcards import card_number
 from payments.exits import exit_now
+from processors.simulator.admin import SimulatorAdmin
 from stack.api import API_KEYS_FILE, load_api_key
 from stack.local import StackConfig
-from stack.simadmin import SimulatorAdmin
 
 MERCHANT = "merchant_a"
 Payment = dict[str, Any]
