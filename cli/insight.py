@@ -22,8 +22,7 @@ from payments.findings import FindingStore
 from payments.settings import Settings
 from processors.capabilities import Capability
 from processors.errors import ProcessorFailure
-from processors.http import processor_session
-from processors.registry import Shared, build_all
+from processors.registry import opened
 
 Row = dict[str, Any]
 # Effects are stamped by the processor's clock, the view by Temporal's.
@@ -108,8 +107,7 @@ async def story(client: Client, settings: Settings, payment_id: str) -> Row:
 async def _ledgers(settings: Settings, payment_id: str, since: datetime) -> Row:
     """Each processor's effects for one payment, through the ``Processor`` Protocol."""
     ledgers: Row = {}
-    async with processor_session(10) as http:
-        processors = build_all(settings.resolved_processors(), Shared(http))
+    async with opened(settings.resolved_processors(), timeout_seconds=10) as processors:
         for name, processor in processors.items():
             if not processor.capabilities.has(Capability.EFFECTS_REPORT):
                 ledgers[name] = {"error": "no effects report"}

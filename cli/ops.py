@@ -47,8 +47,7 @@ from payments.public import stored_status_word
 from payments.settings import Settings
 from payments.status import PaymentStatus
 from payments.vault import CardVault
-from processors.http import processor_session
-from processors.registry import Shared, build_all
+from processors.registry import opened
 from processors.tokenize import tokenize
 from workflows.payment import PaymentWorkflow
 
@@ -97,11 +96,10 @@ async def tokenize_card(settings: Settings, raw: RawCard, *, merchant_id: str) -
     """
     keyring = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), keyring)
-    endpoints = sorted(settings.resolved_processors(), key=lambda p: p.priority)
-    async with processor_session(settings.processor_timeout_seconds) as http:
-        processors = build_all(endpoints, Shared(http))
+    endpoints = settings.resolved_processors()
+    async with opened(endpoints, timeout_seconds=settings.processor_timeout_seconds) as held:
         card = await tokenize(
-            raw, processors=list(processors.values()), vault=vault, today=_today(),
+            raw, processors=list(held.values()), vault=vault, today=_today(),
             merchant_id=merchant_id,
         )  # fmt: skip
     return CardFacts(

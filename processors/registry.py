@@ -5,12 +5,14 @@ A new connector adds one entry to ``ADAPTERS`` (issue 13: ``"stripe"``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import aiohttp
 
 from payments.settings import ProcessorEndpoint
+from processors.http import processor_session
 from processors.protocol import Processor
 from processors.simulator import SimulatorProcessor
 
@@ -58,3 +60,16 @@ def build(endpoint: ProcessorEndpoint, shared: Shared) -> Processor:
 def build_all(endpoints: Iterable[ProcessorEndpoint], shared: Shared) -> dict[str, Processor]:
     """One adapter per endpoint, by name."""
     return {e.name: build(e, shared) for e in endpoints}
+
+
+@asynccontextmanager
+async def opened(
+    endpoints: Iterable[ProcessorEndpoint], *, timeout_seconds: float
+) -> AsyncIterator[dict[str, Processor]]:
+    """One pooled session and one adapter per endpoint, lowest priority first, held until exit.
+
+    For a process's lifetime (the API's lifespan) or one command (the CLI); never per request.
+    """
+    ordered = sorted(endpoints, key=lambda e: (e.priority, e.name))
+    async with processor_session(timeout_seconds) as http:
+        yield build_all(ordered, Shared(http))
