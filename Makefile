@@ -54,7 +54,7 @@ chaos-unsafe: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy payments infra stores facade
+	$(VENV)/bin/mypy payments infra stores facade processors
 
 test: lint
 	$(VENV)/bin/pytest

@@ -22,8 +22,9 @@ from temporalio.worker import (
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.clients import WorkerHttp, worker_http
+from activities.clients import WorkerHttp, worker_http, worker_processors
 from activities.notify import NotifyActivities
+from activities.outcomes import observe
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from infra import metrics, tracing
@@ -32,8 +33,8 @@ from infra.keyring import KeyringError, load_keyring
 from infra.logging_setup import configure as configure_logging
 from infra.settings import Settings
 from infra.temporal_client import connect
-from payments.processor import ProcessorClient
-from payments.routing import ProcessorBoard
+from processors.fleet import Fleet
+from processors.routing import ProcessorBoard
 from stores.findings import FindingStore
 from stores.merchants import MerchantDirectory
 from stores.vault import CardVault
@@ -49,6 +50,7 @@ PASSTHROUGH = (
     "infra",
     "stores",
     "activities",
+    "processors",
     "pydantic",
     "pydantic_core",
     "httpx",
@@ -116,17 +118,9 @@ def build_worker(
     """A worker for the payment workflow and its activities, with limits from settings."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), at_rest)
-    endpoints = settings.resolved_processors()
-    activities = PaymentActivities(
-        processors={
-            p.name: ProcessorClient(
-                http.processors, p.url, unsafe_random_keys=settings.unsafe_random_idempotency_keys
-            )
-            for p in endpoints
-        },
-        board=processor_board(settings),
-        vault=vault,
-    )
+    processors = worker_processors(settings, http)
+    fleet = Fleet(processors, processor_board(settings), observe=observe)
+    activities = PaymentActivities(fleet=fleet, vault=vault)
     notify = NotifyActivities(
         directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
         http=http.web,
@@ -134,8 +128,7 @@ def build_worker(
         allow_private=settings.webhook_allow_private_targets,
     )
     reconcile = ReconcileActivities(
-        processors={p.name: p.url for p in endpoints},
-        http=http.web,
+        processors=processors,
         store=FindingStore(settings.run_dir / "reconciliation.db"),
     )
     return Worker(

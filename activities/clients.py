@@ -1,4 +1,4 @@
-"""The pooled HTTP clients a worker process opens once and shares across its activities."""
+"""The pooled HTTP clients and processor adapters a worker opens once for all its activities."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import aiohttp
 import httpx
 
 from infra.settings import Settings
-from payments.processor import processor_session
+from processors.http import processor_session
+from processors.protocol import Processor
+from processors.registry import Shared, build_all
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class WorkerHttp:
     processors: aiohttp.ClientSession
     """Card processor calls (the hot path, three per payment)."""
     web: httpx.AsyncClient
-    """Merchant webhooks and the reconciliation's ledger reads."""
+    """Merchant webhooks."""
 
 
 @asynccontextmanager
@@ -31,3 +33,9 @@ async def worker_http(settings: Settings) -> AsyncIterator[WorkerHttp]:
         httpx.AsyncClient(timeout=settings.processor_timeout_seconds) as web,
     ):
         yield WorkerHttp(processors=processors, web=web)
+
+
+def worker_processors(settings: Settings, http: WorkerHttp) -> dict[str, Processor]:
+    """One adapter per configured processor (by its kind), all on the worker's session."""
+    shared = Shared(http.processors, unsafe_random_keys=settings.unsafe_random_idempotency_keys)
+    return build_all(settings.resolved_processors(), shared)

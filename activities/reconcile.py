@@ -1,7 +1,8 @@
 """The reconciliation activity: read payments from Temporal and effects from each ledger, compare.
 
-It reads only: payment views (workflow result when closed, the ``view`` query when open) and the
-processors' admin reports. Findings go to the run folder's SQLite file for operators.
+It reads only: payment views (workflow result when closed, the ``view`` query when open) and
+each processor's effects and ledger check through the ``Processor`` Protocol (as far as its
+declared capabilities go). Findings go to the run folder's SQLite file for operators.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from temporalio import activity
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
@@ -28,6 +28,8 @@ from payments.reconcile import (
     ledger_findings,
     stuck,
 )
+from processors.capabilities import Capability
+from processors.protocol import Processor
 from stores.findings import FindingStore
 
 Effects = dict[str, list[dict[str, Any]]]
@@ -70,31 +72,27 @@ def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None
 
 
 class ReconcileActivities:
-    """Reads every processor's ledger over HTTP and Temporal visibility; writes findings."""
+    """Reads every processor's books and Temporal visibility; writes findings."""
 
-    def __init__(
-        self, *, processors: Mapping[str, str], http: httpx.AsyncClient, store: FindingStore
-    ) -> None:
-        """``processors`` maps processor name to its base URL."""
+    def __init__(self, *, processors: Mapping[str, Processor], store: FindingStore) -> None:
+        """``processors`` maps processor name to its adapter."""
         self._processors = dict(processors)
-        self._http = http
         self._store = store
 
-    async def _get(self, url: str) -> Any:
-        resp = await self._http.get(url, timeout=30)
-        resp.raise_for_status()
-        return resp.json()
-
-    async def _ledgers(self) -> tuple[dict[str, Effects], list[Finding]]:
-        """Each processor's effects by payment id, and its invariant findings."""
+    async def _ledgers(self, since: datetime) -> tuple[dict[str, Effects], list[Finding]]:
+        """Each processor's effects since ``since`` by payment id, and its invariant findings."""
         by_processor: dict[str, Effects] = {}
         findings: list[Finding] = []
-        for name, url in self._processors.items():
+        for name, processor in self._processors.items():
+            if not processor.capabilities.has(Capability.EFFECTS_REPORT):
+                continue  # nothing to compare with: no finding either way
             effects: Effects = defaultdict(list)
-            for e in (await self._get(f"{url}/v1/admin/effects"))["effects"]:
-                effects[e["payment_id"] or ""].append(e)
+            for e in await processor.effects_since(since):
+                effects[e.payment_id or ""].append(e.model_dump(mode="json"))
             by_processor[name] = effects
-            findings += ledger_findings(name, await self._get(f"{url}/v1/admin/ledger/check"))
+            if processor.capabilities.has(Capability.LEDGER_CHECK):
+                check = await processor.ledger_check()
+                findings += ledger_findings(name, check.model_dump(mode="json"))
         return by_processor, findings
 
     async def _check(
@@ -123,7 +121,7 @@ class ReconcileActivities:
     async def reconcile(self, req: ReconcileInput) -> ReconcileReport:
         """Compare every payment in scope with every ledger; store and return the findings."""
         now = datetime.now(UTC)
-        ledgers, findings = await self._ledgers()
+        ledgers, findings = await self._ledgers(now - timedelta(seconds=req.lookback_seconds))
         payments = [wf async for wf in activity.client().list_workflows(visibility_query(req, now))]
         limit = asyncio.Semaphore(10)
 

@@ -27,9 +27,9 @@ from payments.cards import (
 )
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
-from payments.processor import ProcessorFailure
 from payments.public import failure_for
-from payments.tokenize import CardRefused
+from processors.errors import ProcessorFailure
+from processors.tokenize import CardRefused
 from stores.vault import VaultError
 from workflows.payment import PaymentWorkflow
 

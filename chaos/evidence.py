@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
@@ -19,6 +18,7 @@ from temporalio.client import Client
 
 from chaos.client import ClientBox
 from payments.models import PaymentView
+from processors.simulator.admin import SimulatorAdmin
 
 # What the SDK logs (and puts in task failures) for non-determinism and deadlocks.
 BAD_WORKER_LOG = re.compile(r"TMPRL1100|TMPRL1101|nondetermini|deadlock", re.IGNORECASE)
@@ -63,9 +63,8 @@ def request_outcomes(db_file: Path) -> dict[str, int]:
 
 def read_ledger(name: str, url: str, db_file: Path) -> Ledger:
     """All effects and attempts (every payment) and the ledger check of one simulator."""
-    with httpx.Client(base_url=url, timeout=30) as http:
-        report = http.get("/v1/admin/effects").raise_for_status().json()
-        check = http.get("/v1/admin/ledger/check").raise_for_status().json()
+    admin = SimulatorAdmin(url, timeout=30)
+    report, check = admin.report(), admin.ledger_check()
     return Ledger(name, report["effects"], report["attempts"], check, request_outcomes(db_file))
 
 

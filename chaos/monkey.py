@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.stack import ChaosStack
-from stack.simadmin import SimulatorAdmin
+from processors.simulator.admin import SimulatorAdmin
 
 HANG_SECONDS = 6.0  # longer than the workers' processor timeout, so the answer is lost
 

@@ -22,8 +22,8 @@ from chaos.stack import ChaosStack
 from facade.tokenize import open_tokenizer
 from infra.settings import Settings
 from payments.cards import RawCard
+from processors.simulator.admin import SimulatorAdmin
 from stack.loadcards import tokenize_cards
-from stack.simadmin import SimulatorAdmin
 
 APPROVED_CARDS = 6
 

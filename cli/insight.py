@@ -1,7 +1,7 @@
 """What operators ask: problem payments, one payment's story, a period's summary, breakers.
 
 Reads only: Temporal visibility and queries, the findings table, breaker state files and the
-processors' admin reports. Nothing here changes a payment.
+processors' effects reports. Nothing here changes a payment.
 """
 
 from __future__ import annotations
@@ -13,16 +13,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 from temporalio.client import Client
 
 from facade import operations as ops
 from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.errors import decline_for
+from processors.capabilities import Capability
+from processors.errors import ProcessorFailure
+from processors.registry import opened
 from stores.findings import FindingStore
 
 Row = dict[str, Any]
+# Effects are stamped by the processor's clock, the view by Temporal's.
+_CLOCK_SLACK = timedelta(minutes=1)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -91,21 +95,34 @@ async def story(client: Client, settings: Settings, payment_id: str) -> Row:
         decline = decline_for(view.failure.code)
         out["customer_message"] = decline.customer_message("en")
         out["next_step"] = decline.next_step.value
-    out["ledgers"] = {}
-    async with httpx.AsyncClient(timeout=10) as http:
-        for p in settings.resolved_processors():
-            try:
-                url, params = f"{p.url}/v1/admin/effects", {"payment_id": payment_id}
-                resp = await http.get(url, params=params)
-                out["ledgers"][p.name] = resp.json()
-            except httpx.HTTPError as exc:
-                out["ledgers"][p.name] = {"error": type(exc).__name__}
+    out["ledgers"] = await _ledgers(settings, payment_id, since=view.created_at - _CLOCK_SLACK)
     latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
     out["findings"] = [
         f.model_dump(mode="json") for f in (latest.findings if latest else [])
         if f.payment_id == payment_id
     ]  # fmt: skip
     return out
+
+
+async def _ledgers(settings: Settings, payment_id: str, since: datetime) -> Row:
+    """Each processor's effects for one payment, through the ``Processor`` Protocol."""
+    ledgers: Row = {}
+    async with opened(settings.resolved_processors(), timeout_seconds=10) as processors:
+        for name, processor in processors.items():
+            if not processor.capabilities.has(Capability.EFFECTS_REPORT):
+                ledgers[name] = {"error": "no effects report"}
+                continue
+            try:
+                effects = await processor.effects_since(since)
+            except ProcessorFailure as exc:
+                ledgers[name] = {"error": exc.code}
+                continue
+            ledgers[name] = {
+                "effects": [
+                    e.model_dump(mode="json") for e in effects if e.payment_id == payment_id
+                ]
+            }
+    return ledgers
 
 
 async def summary(client: Client, *, merchant: str | None, since: datetime, limit: int) -> Row:

@@ -18,9 +18,9 @@ from infra.settings import Settings
 from payments.errors import PaymentError
 from payments.models import CaptureMethod
 from payments.money import AmountError, parse_currency, parse_minor_units
-from payments.processor import ProcessorFailure
 from payments.public import API_STATUS, ApiStatus
 from payments.status import PaymentStatus
+from processors.errors import ProcessorFailure
 
 DESCRIPTION = """\
 Pay, capture, refund, cancel, status and list: on Temporal (PAYMENTS_TEMPORAL_ADDRESS and the

@@ -103,9 +103,9 @@ def _story_lines(story: dict[str, Any]) -> list[str]:
     for name, ledger in story["ledgers"].items():
         lines.append(f"ledger {name}")
         for e in ledger.get("effects", []):
-            lines.append(f"  {e['created_at'][11:19]} {e['operation']} {e['amount']}")
-        for a in ledger.get("attempts", []):
-            lines.append(f"  {a['step']}: {a['count']} request(s) received")
+            lines.append(f"  {e['at'][11:19]} {e['operation']} {e['amount']}")
+        if "error" in ledger:
+            lines.append(f"  unreadable: {ledger['error']}")
     for f in story["findings"]:
         lines.append(f"FINDING {f['kind']}: {f['detail']}")
     return lines

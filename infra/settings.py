@@ -17,6 +17,8 @@ class ProcessorEndpoint(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9_\-]{1,32}$")
     url: str
     priority: int = 0
+    kind: str = Field(default="simulator", pattern=r"^[a-z0-9_]{1,32}$")
+    """Which adapter talks to it (``processors.registry.ADAPTERS``); ``simulator`` today."""
 
 
 class Settings(BaseSettings):
@@ -40,7 +42,8 @@ class Settings(BaseSettings):
     processor_url: str = "http://127.0.0.1:8081"
     """The only processor when ``processors`` is empty."""
     processors: list[ProcessorEndpoint] = []
-    """Several processors as JSON, e.g. ``[{"name": "primary", "url": "...", "priority": 0}]``."""
+    """Several processors as JSON, e.g. ``[{"name": "primary", "url": "...", "priority": 0,
+    "kind": "simulator"}]`` (``kind`` defaults to ``simulator``)."""
     processor_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     breaker_threshold: int = Field(default=5, gt=0)
     breaker_reset_seconds: float = Field(default=15.0, gt=0)

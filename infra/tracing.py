@@ -3,7 +3,7 @@
 ``PAYMENTS_OTEL_TRACES`` is ``off`` (default), ``console`` or ``otlp`` (to
 ``PAYMENTS_OTEL_ENDPOINT``, OTLP over HTTP). Spans come from Temporal's ``TracingInterceptor``
 (client and worker), the FastAPI server instrumentation, the processor client's own client spans
-(``payments.processor``) and the httpx instrumentation (webhooks); every span in a payment's
+(``processors.http``) and the httpx instrumentation (webhooks); every span in a payment's
 context carries ``payment.id``.
 """
 

@@ -33,3 +33,8 @@ def idempotency_key(payment_id: str, step: Step, sub_id: str | None = None) -> s
     """
     base = f"{payment_id}:{step.value}"
     return f"{base}:{sub_id}" if sub_id else base
+
+
+def payment_of_key(key: str) -> str:
+    """The payment id an ``idempotency_key`` was made for (payment ids hold no ``:``)."""
+    return key.split(":", 1)[0]

@@ -135,7 +135,7 @@ def stuck(
 
 
 def ledger_findings(processor: str, check: Mapping[str, Any]) -> list[Finding]:
-    """Findings from one processor's ``/v1/admin/ledger/check`` answer."""
+    """Findings from one processor's ledger check (``processors.models.LedgerCheck`` as data)."""
     found: list[Finding] = []
 
     def report(detail: str, merchant: str | None = None) -> None:

@@ -18,8 +18,8 @@ from cli.api_client import ApiClient, ApiRefused
 from cli.testcards import card_number
 from infra.api_keys import API_KEYS_FILE, load_api_key
 from infra.exits import exit_now
+from processors.simulator.admin import SimulatorAdmin
 from stack.local import StackConfig
-from stack.simadmin import SimulatorAdmin
 
 MERCHANT = "merchant_a"
 Payment = dict[str, Any]

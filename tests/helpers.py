@@ -16,10 +16,10 @@ from payments.cards import RawCard
 from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Currency, Money
+from processors.simulator.admin import SimulatorAdmin
 from stack.checks import http_ok
 from stack.commands import child_env, simulator_command
 from stack.procs import ManagedProcess, free_port
-from stack.simadmin import SimulatorAdmin
 
 Simulator = SimulatorAdmin
 

@@ -15,8 +15,8 @@ from facade import operations as ops
 from infra.settings import ProcessorEndpoint, Settings
 from payments.models import CaptureMethod, PaymentOptions
 from payments.status import PaymentStatus
+from processors.simulator.admin import SimulatorAdmin
 from stack.procs import ManagedProcess
-from stack.simadmin import SimulatorAdmin
 from tests.helpers import Simulator, pay, simulator_healthy, simulator_process, steps
 from worker import build_worker, worker_http
 
@@ -82,7 +82,7 @@ async def test_lost_capture_answer_is_found_not_repeated(
     view = await asyncio.wait_for(capturing, 60)
     assert (view.status, view.amount_captured) == (PaymentStatus.CAPTURED, 2000)
     assert steps(simulator.effects(view.payment_id)) == ["authorize", "capture"]
-    # The retry asked the processor (GET /v1/requests/...) instead of posting again.
+    # The retry asked the processor (an inquiry by key) instead of posting again.
     assert {a["step"]: a["count"] for a in simulator.attempts(view.payment_id)}["capture"] == 1
     handle = client.get_workflow_handle(view.payment_id)
     started = [

@@ -121,7 +121,7 @@ CASES: list[tuple[str, str, Any, dict[str, str], int, str, str | None]] = [
 
 
 async def _world(client: Client, sim: Simulator, merchant: Merchant, run_dir: Path) -> Any:
-    report = sim._req("GET", "/v1/admin/effects")
+    report = sim.report()
     return (
         await count_payments(client, merchant.id),
         len(report["effects"]),

@@ -19,7 +19,7 @@ PAY = "/v1/payments"
 
 async def _world(client: Client, sim: Simulator, merchant: Merchant, run_dir: Path) -> Any:
     """The merchant's workflows, the processor's effects and requests, the vault's rows."""
-    report = sim._req("GET", "/v1/admin/effects")
+    report = sim.report()
     return (
         await count_payments(client, merchant.id),
         len(report["effects"]),

@@ -18,7 +18,7 @@ from payments.errors import (
     TemporalUnavailable,
     ValidationFailed,
 )
-from payments.tokenize import CardRefused
+from processors.tokenize import CardRefused
 from workflows.failures import rejection
 
 HTTP = {

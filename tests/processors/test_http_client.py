@@ -1,7 +1,8 @@
-"""How the processor client classifies what came back, against real sockets.
+"""How the processor plumbing classifies what came back, against real sockets.
 
 Whether a failure proves that nothing reached the processor decides between failing over and
-asking the processor first, so each way a call can end is checked here on a real connection.
+asking the processor first, so each way a call can end is checked here on a real connection,
+through the simulator adapter (its HTTP plumbing is ``processors.http``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,27 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 
 import pytest
 
-from payments.errors import ErrorType
-from payments.processor import ProcessorClient, ProcessorFailure, processor_session
+from payments.errors import DeclineCode, ErrorType
+from payments.money import Currency, Money
+from processors.errors import ProcessorFailure
+from processors.http import processor_session
+from processors.models import AuthorizeRequest, Card
+from processors.simulator import SimulatorProcessor
 
 Reply = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 TIMEOUT = 0.5
+REQUEST = AuthorizeRequest(
+    idempotency_key="pay_1:authorize:1",
+    payment_id="pay_1",
+    merchant_id="m_1",
+    card=Card(number="4242424242424242", exp_month=12, exp_year=date.today().year + 1),
+    amount=Money(amount=100, currency=Currency.USD),
+    hold_ttl_seconds=60,
+)
 
 
 async def _read_request(reader: asyncio.StreamReader) -> bytes:
@@ -59,17 +73,17 @@ async def _stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
 
 
 @asynccontextmanager
-async def _processor(reply: Reply) -> AsyncIterator[ProcessorClient]:
+async def _processor(reply: Reply) -> AsyncIterator[SimulatorProcessor]:
     server = await asyncio.start_server(reply, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     async with server, processor_session(TIMEOUT) as session:
-        yield ProcessorClient(session, f"http://127.0.0.1:{port}")
+        yield SimulatorProcessor(session, f"http://127.0.0.1:{port}")
 
 
 async def _failure(reply: Reply) -> ProcessorFailure:
     async with _processor(reply) as processor:
         with pytest.raises(ProcessorFailure) as caught:
-            await processor.authorize("pay_1:authorize:1", {"amount": 100})
+            await processor.authorize(REQUEST)
     return caught.value
 
 
@@ -79,7 +93,7 @@ async def test_nothing_listening_proves_nothing_was_sent() -> None:
         port = probe.getsockname()[1]
     async with processor_session(TIMEOUT) as session:
         with pytest.raises(ProcessorFailure) as caught:
-            await ProcessorClient(session, f"http://127.0.0.1:{port}").authorize("k", {})
+            await SimulatorProcessor(session, f"http://127.0.0.1:{port}").authorize(REQUEST)
     assert caught.value.error_type is ErrorType.PROCESSOR_UNAVAILABLE
     assert caught.value.code == "connection_error"
 
@@ -108,7 +122,7 @@ async def test_decline_carries_its_reason_and_is_final() -> None:
     )
     failure = await _failure(_answer("402 Payment Required", body))
     assert failure.error_type is ErrorType.CARD_DECLINED and not failure.error_type.retryable
-    assert failure.decline_code == "insufficient_funds"
+    assert failure.decline_code is DeclineCode.INSUFFICIENT_FUNDS
 
 
 async def test_server_error_is_retryable() -> None:
@@ -118,15 +132,16 @@ async def test_server_error_is_retryable() -> None:
 
 async def test_answer_and_idempotency_key_round_trip() -> None:
     seen: list[bytes] = []
-    answer = _answer("200 OK", b'{"id": "auth_1", "status": "authorized"}')
+    body = b'{"id": "auth_1", "amount": 100, "expires_at": "2030-01-01T00:00:00.000000Z"}'
+    answer = _answer("200 OK", body)
 
     async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         seen.append(await _read_request(reader))
         await answer(_Replayed(seen[-1]), writer)
 
     async with _processor(record) as processor:
-        result = await processor.authorize("pay_1:authorize:1", {"amount": 100})
-    assert result == {"id": "auth_1", "status": "authorized"}
+        result = await processor.authorize(REQUEST)
+    assert (result.authorization_id, result.amount) == ("auth_1", 100)
     assert b"idempotency-key: pay_1:authorize:1" in seen[0].lower()
 
 

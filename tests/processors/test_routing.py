@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from payments.routing import BreakerState, CircuitBreaker, ProcessorBoard, TokenBucket
+from processors.routing import BreakerState, CircuitBreaker, ProcessorBoard, TokenBucket
 
 
 class Clock:

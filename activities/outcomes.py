@@ -1,0 +1,45 @@
+"""How a processor call's outcome leaves an activity: metrics, logs, ``ApplicationError``."""
+
+from __future__ import annotations
+
+import time
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from infra import metrics
+from payments.errors import ErrorType
+from processors.errors import ProcessorFailure
+
+IN_PROGRESS = ProcessorFailure(
+    ErrorType.OUTCOME_UNKNOWN, "request_in_progress", "the processor is still on the request"
+)
+
+
+def to_application_error(failure: ProcessorFailure) -> ApplicationError:
+    """Declines and bad requests stop retries; outages, 5xx and lost answers let Temporal retry."""
+    decline = failure.decline_code.value if failure.decline_code else ""
+    return ApplicationError(
+        failure.message,
+        failure.code,
+        decline,
+        type=failure.error_type.value,
+        non_retryable=not failure.error_type.retryable,
+    )
+
+
+def observe(processor: str, started: float, failure: ProcessorFailure | None) -> None:
+    """Latency per step and processor; authorization outcomes and decline codes."""
+    step = activity.info().activity_type
+    outcome = "ok" if failure is None else "error" if failure.error_type.retryable else "declined"
+    metrics.STEP_SECONDS.labels(step=step, processor=processor, outcome=outcome).observe(
+        time.monotonic() - started
+    )
+    if step == "authorize":
+        approved = "approved" if outcome == "ok" else outcome
+        metrics.AUTHORIZATIONS.labels(processor=processor, outcome=approved).inc()
+    if failure is not None and outcome == "declined":
+        code = failure.decline_code or failure.code
+        metrics.DECLINES.labels(processor=processor, code=code).inc()
+    if failure is not None:
+        activity.logger.info("%s refused: %s (%s)", processor, failure.code, failure.error_type)

@@ -1,0 +1,42 @@
+"""What a processor can do, declared as data so callers decide without knowing its kind."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from payments.money import Currency
+from processors.models import Frozen
+
+
+class Capability(StrEnum):
+    """One thing a processor may or may not support."""
+
+    PARTIAL_CAPTURE = "partial_capture"
+    """Capture less than the hold and release the rest."""
+    BALANCE_CHECK = "balance_check"
+    """Say how much a card can spend before authorizing."""
+    THREE_D_SECURE = "three_d_secure"
+    """Run a 3-D Secure challenge (none does yet; the SCA issue builds it)."""
+    PARTIAL_REFUND = "partial_refund"
+    """Refund less than what was captured."""
+    MULTIPLE_REFUNDS = "multiple_refunds"
+    """Refund one capture in several parts."""
+    INQUIRY_BY_KEY = "inquiry_by_key"
+    """Tell applied, in progress and never received apart for an idempotency key."""
+    HOLD_TTL = "hold_ttl"
+    """Honour the hold lifetime the caller asks for."""
+    EFFECTS_REPORT = "effects_report"
+    """List the effects applied since a time (reconciliation)."""
+    LEDGER_CHECK = "ledger_check"
+    """Report the processor's own ledger invariants (reconciliation)."""
+
+
+class Capabilities(Frozen):
+    """The capabilities a processor declares, and the currencies it takes."""
+
+    supported: frozenset[Capability]
+    currencies: frozenset[Currency]
+
+    def has(self, capability: Capability) -> bool:
+        """Whether the processor declared ``capability``."""
+        return capability in self.supported
