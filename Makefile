@@ -57,9 +57,13 @@ lint: venv
 	$(VENV)/bin/mypy payments
 
 # Everything: unit and workflow tiers, the processor conformance suite, and the integration
-# tests against real processes (stack, chaos quick run, canary, browser, replay, API).
+# tests against real processes (stack, chaos quick run, canary, browser, replay, API), on
+# TEST_WORKERS pytest-xdist workers: most tests wait on timers and processes, not the CPU. The
+# scopes and their order are set in tests/conftest.py.
+TEST_WORKERS ?= 4
+
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
 
 # The domain alone and the workflow with faked activities on a time-skipping server (< 30 s).
 test-fast: venv

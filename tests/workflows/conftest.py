@@ -54,6 +54,7 @@ async def tier(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Tier]:
         yield Tier(time_skipping_env, fake, TASK_QUEUE)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The transition coverage check runs after every other workflow test."""
     last = [i for i in items if i.get_closest_marker("after_workflow_tier")]
