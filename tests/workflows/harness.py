@@ -27,6 +27,8 @@ class Tier:
         self.fake = fake
         self.task_queue = task_queue
         self.seen: set[Step] = set()
+        self.windows_closed = 0
+        """Payments that ended with money captured: their refund window closed."""
 
     def _record(self, view: PaymentView) -> PaymentView:
         self.seen.update((t.from_status, t.event) for t in view.transitions)
@@ -76,7 +78,10 @@ class Tier:
         except RPCError as err:
             if err.status is not RPCStatusCode.NOT_FOUND:  # it ended already: nothing to skip
                 raise
-        return self._record(await handle.result())
+        final = self._record(await handle.result())
+        if final.status in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
+            self.windows_closed += 1
+        return final
 
     async def view(self, payment_id: str) -> PaymentView:
         """The current view (query)."""

@@ -1,4 +1,7 @@
-"""The workflow tier exercised every transition of the table (runs after the other tests)."""
+"""The workflow tier exercised every transition of the table and the refund window's close.
+
+It runs after the other tests of tests/workflows and reads what they saw.
+"""
 
 from __future__ import annotations
 
@@ -15,3 +18,4 @@ def test_every_transition_of_the_table_was_exercised(tier: Tier) -> None:
     missing = sorted(f"{s.value} --{e.value}-->" for s, e in set(TRANSITIONS) - tier.seen)
     assert not missing, f"no workflow test makes these transitions: {missing}"
     assert tier.seen <= set(TRANSITIONS), "the workflow made a transition the table lacks"
+    assert tier.windows_closed, "no workflow test lets a refund window close (diagram's last edge)"
