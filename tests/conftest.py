@@ -26,9 +26,12 @@ from worker import build_worker, worker_http
 # own session fixtures. Here a scope is a folder whose tests share session fixtures of their own
 # (the API process; the workflow tier's server, whose last test reads what the others saw), else
 # a file (its module fixtures start once), except that each chaos run, a minute of mostly waiting
-# on kills and settling, is a scope of its own. Scopes go out longest first, in FIRST's order.
+# on kills and settling, is a scope of its own. The longest scopes go out first.
 OWN_SCOPE_FOLDERS = ("api", "simulator", "stack", "workflows")
-FIRST = ("tests/test_chaos_small.py", "tests/test_browser.py", "tests/test_demo.py")
+ONE_SCOPE_PER_TEST = "tests/test_chaos_small.py"
+# Long scopes that mostly wait (on kills, timers, a browser) go out first, so that the
+# CPU-bound ones (many short subprocesses) run beside them rather than with each other.
+FIRST = (ONE_SCOPE_PER_TEST, "tests/test_browser.py", "tests/test_demo.py", "tests/api/")
 
 
 def xdist_scope(nodeid: str) -> str:
@@ -37,7 +40,7 @@ def xdist_scope(nodeid: str) -> str:
     parts = path.split("/")
     if len(parts) > 2 and parts[1] in OWN_SCOPE_FOLDERS:
         return "/".join(parts[:2])
-    return nodeid if path == FIRST[0] else path
+    return nodeid if path == ONE_SCOPE_PER_TEST else path
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent from a plain pytest
@@ -60,7 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     def rank(item: pytest.Item) -> int:
         path = item.nodeid.partition("::")[0]
-        return FIRST.index(path) if path in FIRST else len(FIRST)
+        return next((i for i, first in enumerate(FIRST) if path.startswith(first)), len(FIRST))
 
     items.sort(key=rank)
 
