@@ -8,7 +8,7 @@ RUN_DIR = $(or $(PAYMENTS_RUN_DIR),.run)
 # Reinstall only when the declared dependencies change, so repeated make calls are fast.
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: venv up down status demo test lint fmt clean keys bench bench-quick chaos chaos-unsafe
+.PHONY: venv up down status demo test test-fast lint fmt clean keys bench bench-quick chaos chaos-unsafe
 
 venv: $(STAMP)
 
@@ -56,8 +56,18 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy payments infra stores facade processors
 
+# Everything: unit and workflow tiers, the processor conformance suite, and the integration
+# tests against real processes (stack, chaos quick run, canary, browser, replay, API), on
+# TEST_WORKERS pytest-xdist workers: most tests wait on timers and processes, not the CPU. The
+# scopes and their order are set in tests/conftest.py.
+TEST_WORKERS ?= 4
+
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope
+
+# The domain alone and the workflow with faked activities on a time-skipping server (< 30 s).
+test-fast: venv
+	$(VENV)/bin/pytest tests/unit tests/workflows
 
 fmt: venv
 	$(VENV)/bin/ruff check --fix .

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -24,8 +25,30 @@ class NotReady(RuntimeError):
     """A process exited or did not pass its health check in time."""
 
 
+# Ports for our servers come from below the ephemeral range, which outgoing connections take
+# their local ports from: a port the OS handed out as free (bind to 0) could be the local port of
+# some connection by the time a server starts on it, and with parallel test workers opening many
+# connections that happened (the dev server's "bind: address already in use").
+_SERVER_PORTS = range(20000, 32768)
+_EPHEMERAL_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def _below_ephemeral() -> bool:
+    try:
+        return int(_EPHEMERAL_FILE.read_text().split()[0]) >= _SERVER_PORTS.stop
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picked it)."""
+    """A TCP port on 127.0.0.1 that was free a moment ago, outside the ephemeral range if the
+    OS says where that is (else one the OS picked)."""
+    if _below_ephemeral():
+        rng = random.SystemRandom()
+        for _ in range(100):
+            port = rng.choice(_SERVER_PORTS)
+            if port_free(port):
+                return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

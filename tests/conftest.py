@@ -22,6 +22,51 @@ from stack.procs import ManagedProcess, free_port
 from tests.helpers import Simulator, simulator_healthy, simulator_process
 from worker import build_worker, worker_http
 
+# make test spreads the suite over pytest-xdist workers (-n 4 --dist loadscope), each with its
+# own session fixtures. Here a scope is a folder whose tests share session fixtures of their own
+# (the API process; the workflow tier's server, whose last test reads what the others saw), else
+# a file (its module fixtures start once), except that each chaos run, a minute of mostly waiting
+# on kills and settling, is a scope of its own. The longest scopes go out first.
+OWN_SCOPE_FOLDERS = ("api", "simulator", "stack", "workflows")
+ONE_SCOPE_PER_TEST = "tests/test_chaos_small.py"
+# Long scopes that mostly wait (on kills, timers, a browser) go out first, so that the
+# CPU-bound ones (many short subprocesses) run beside them rather than with each other.
+FIRST = (ONE_SCOPE_PER_TEST, "tests/test_browser.py", "tests/test_demo.py", "tests/api/")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The scope of a test: all tests of one scope run on one worker, in collection order."""
+    path = nodeid.partition("::")[0]
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] in OWN_SCOPE_FOLDERS:
+        return "/".join(parts[:2])
+    return nodeid if path == ONE_SCOPE_PER_TEST else path
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent from a plain pytest
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadscope`` with the scopes above, handed out in collection order."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scopes(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    config.option.loadscopereorder = False  # keep the longest-first order below
+    return Scopes(config, log)  # type: ignore[arg-type]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest tests first (a stable sort keeps every file's own order)."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.partition("::")[0]
+        return next((i for i, first in enumerate(FIRST) if path.startswith(first)), len(FIRST))
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

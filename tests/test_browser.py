@@ -104,7 +104,9 @@ def _assert_encrypted_only(url: str, payment_id: str, marker: str = "") -> None:
     assert CHROMIUM is not None
     with Browser(CHROMIUM) as browser:
         browser.goto(url)
-        # Give the UI the same time it needed to decode; the page must stay encrypted.
+        # First the page itself (slow on a busy machine), then the time the UI needed to decode:
+        # the page must stay encrypted.
+        browser.wait_for([payment_id, marker], timeout=30)
         dom = browser.wait_for([payment_id, marker, '"last4"'], timeout=5)
         assert payment_id in dom and marker in dom
         assert not any(text in dom for text in DECRYPTED[2:])

@@ -54,7 +54,8 @@ class Stack:
             SECONDARY_SIMULATOR_PORT=str(free_port()),
             PAYMENTS_TEMPORAL_ADDRESS=f"127.0.0.1:{port}",
             PAYMENTS_PROCESSOR_URL=f"http://127.0.0.1:{self.sim_port}",
-            PAYMENTS_REFUND_WINDOW_SECONDS="3",
+            # Long enough for the refund below, a new process, to come inside it on a busy machine.
+            PAYMENTS_REFUND_WINDOW_SECONDS="60",
         )
         self.sim = SimulatorAdmin(f"http://127.0.0.1:{self.sim_port}")
         self.output: list[str] = []

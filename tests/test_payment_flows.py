@@ -128,24 +128,3 @@ async def test_concurrent_refunds_never_exceed_captured(
         e["amount"] for e in simulator.effects(view.payment_id) if e["operation"] == "refund"
     )
     assert refunded == 900
-
-
-async def test_retryable_processing_error_recovers(client: Client, settings: Settings) -> None:
-    view = await pay(client, settings, card="processing_error")
-    assert view.status is PaymentStatus.CAPTURED
-
-
-async def test_outage_mid_payment_recovers_by_retry(
-    client: Client, settings: Settings, simulator: Simulator
-) -> None:
-    view = await pay(client, settings, capture=CaptureMethod.MANUAL)
-    simulator.faults(outage=True)
-    try:
-        capture = asyncio.create_task(ops.capture(client, view.payment_id, None))
-        await asyncio.sleep(3)
-        assert not capture.done()
-    finally:
-        simulator.faults()
-    view = await asyncio.wait_for(capture, 60)
-    assert view.status is PaymentStatus.CAPTURED
-    assert steps(simulator.effects(view.payment_id)) == ["authorize", "capture"]

@@ -55,20 +55,6 @@ async def sim_pair(
         yield two
 
 
-async def test_lost_authorize_answer_is_found_not_repeated(
-    client: Client, sim_pair: Settings, simulator: Simulator, secondary: Simulator
-) -> None:
-    simulator.faults(**HANG, operations=["authorize"])
-    try:
-        view = await pay(client, sim_pair, amount=2600, wait_seconds=90)
-    finally:
-        simulator.faults()
-    assert (view.status, view.processor) == (PaymentStatus.CAPTURED, "primary")
-    assert steps(simulator.effects(view.payment_id)) == ["authorize", "capture"]
-    assert secondary.attempts(view.payment_id) == []
-    assert [a.outcome for a in view.attempts][-1] == "found"
-
-
 async def test_lost_capture_answer_is_found_not_repeated(
     client: Client, sim_pair: Settings, simulator: Simulator
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from processors.routing import BreakerState, CircuitBreaker, ProcessorBoard, TokenBucket
 
@@ -57,8 +58,10 @@ def test_board_routes_healthy_first_by_priority() -> None:
 
 async def test_bucket_queues_a_burst_instead_of_refusing() -> None:
     bucket = TokenBucket(rate=50, burst=5)
+    started = time.monotonic()
     waits = await asyncio.gather(*(bucket.acquire() for _ in range(15)))
     assert sum(1 for w in waits if w == 0) == 5
     assert all(w >= 0 for w in waits)
-    # Ten waited their turn at 50 per second: the last one about 0.2 s.
-    assert max(waits) >= 0.18
+    # Ten waited their turn at 50 per second: about 0.2 s in all. Timed from outside: a waiter
+    # whose sleep overran (a busy machine) finds more tokens and adds up less waiting.
+    assert time.monotonic() - started >= 0.18

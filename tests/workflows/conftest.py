@@ -1,0 +1,61 @@
+"""The workflow tier: ``PaymentWorkflow`` alone, its activities replaced by fakes.
+
+One time-skipping dev server and one worker serve the whole tier (as in
+temporalio/samples-python); each payment has its own script in the shared fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from payments.search_attributes import dev_server_args
+from stack.commands import temporal_binary
+from tests.workflows.fakes import FakeProcessors
+from tests.workflows.harness import Tier
+from worker import sandboxed_runner
+from workflows.payment import PaymentWorkflow
+
+TASK_QUEUE = "workflow-tier"
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server with per-workflow time skipping (each workflow has its own clock)."""
+    env = await WorkflowEnvironment.start_time_skipping_v2(
+        dev_server_existing_path=str(temporal_binary()),
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.WorkflowTimeSkippingEnabled=true",
+            *dev_server_args(),
+        ],
+        data_converter=pydantic_data_converter,
+    )
+    async with env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+async def tier(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Tier]:
+    """The tier's worker (the real workflow and sandbox, fake activities) and its driver."""
+    fake = FakeProcessors()
+    worker = Worker(
+        time_skipping_env.client,
+        task_queue=TASK_QUEUE,
+        workflows=[PaymentWorkflow],
+        activities=fake.all(),
+        workflow_runner=sandboxed_runner(),
+    )
+    async with worker:
+        yield Tier(time_skipping_env, fake, TASK_QUEUE)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The transition coverage check runs after every other workflow test."""
+    last = [i for i in items if i.get_closest_marker("after_workflow_tier")]
+    items[:] = [i for i in items if i not in last] + last

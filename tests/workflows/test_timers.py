@@ -1,0 +1,58 @@
+"""Long timers on a skipped clock: the authorization's expiry and the refund window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from payments.errors import StateConflict
+from payments.models import CaptureMethod, PaymentOptions
+from payments.status import PaymentEvent, PaymentStatus
+from tests.factories import payment_request
+from tests.workflows.harness import Tier
+
+WEEK = timedelta(days=7)
+_S, _E = PaymentStatus, PaymentEvent
+
+
+async def test_an_uncaptured_authorization_expires_after_seven_days(tier: Tier) -> None:
+    req = payment_request(capture=CaptureMethod.MANUAL)
+    view = await tier.start(req)
+    assert view.status is _S.AUTHORIZED
+    final = await tier.result(req.payment_id)
+    assert final.status is _S.EXPIRED
+    assert final.transitions[-1].event is _E.EXPIRED
+    assert final.transitions[-1].at - final.transitions[0].at >= WEEK
+    assert tier.fake.effects(req.payment_id) == ["authorize", "void"]
+
+
+async def test_capture_inside_the_window_then_the_refund_window_closes(tier: Tier) -> None:
+    options = PaymentOptions(authorization_ttl_seconds=7 * 86400, refund_window_seconds=30 * 86400)
+    req = payment_request(capture=CaptureMethod.MANUAL, options=options)
+    pid = req.payment_id
+    await tier.start(req, skip_time=False)
+    await tier.forward(pid, timedelta(days=6))
+    assert (await tier.capture(pid, 700)).status is _S.CAPTURED
+    await tier.refund(pid, "re_in_time", 100)
+    await tier.forward(pid, timedelta(days=29))
+    await tier.refund(pid, "re_day_35", 100)
+    final = await tier.result(pid)
+    assert (final.status, final.amount_refunded) == (_S.PARTIALLY_REFUNDED, 200)
+    assert final.transitions[-1].at - final.transitions[0].at >= timedelta(days=35)
+    with pytest.raises(StateConflict, match="can no longer change"):
+        await tier.refund(pid, "re_too_late", 100)
+    assert tier.fake.effects(pid) == ["authorize", "capture", "refund", "refund"]
+
+
+async def test_webhooks_follow_the_transitions(tier: Tier) -> None:
+    req = payment_request(amount=900, notify=True)
+    await tier.start(req, skip_time=False)
+    await tier.refund(req.payment_id, "re_all")
+    final = await tier.result(req.payment_id)
+    assert final.status is _S.REFUNDED
+    assert tier.fake.notified[req.payment_id] == [
+        "payment.authorized",
+        "payment.succeeded",
+        "payment.refunded",
+    ]
