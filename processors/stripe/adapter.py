@@ -119,14 +119,14 @@ class StripeProcessor:
         params = {"amount_to_capture": req.amount}
         options = {"idempotency_key": req.idempotency_key}
         pi = await self._call(intents.capture_async(req.authorization_id, params, options))  # type: ignore[arg-type]
-        return wire.captured(pi)
+        return wire.captured(wire.expect(pi, "succeeded"))
 
     async def void(self, req: VoidRequest) -> Release:
         """Cancel the PaymentIntent."""
         intents = self._client.v1.payment_intents
         options = {"idempotency_key": req.idempotency_key}
         pi = await self._call(intents.cancel_async(req.authorization_id, {}, options))  # type: ignore[arg-type]
-        return wire.released(pi)
+        return wire.released(wire.expect(pi, "canceled"))
 
     async def refund(self, req: RefundRequest) -> RefundMade:
         """A Refund on the PaymentIntent, labelled with our payment, refund id and key."""

@@ -70,6 +70,7 @@ def _connection(exc: stripe.APIConnectionError) -> ProcessorFailure:
 def _by_status(exc: stripe.StripeError) -> ProcessorFailure:
     status, code = exc.http_status or 0, exc.code or "api_error"
     wait, message = _retry_after(exc), f"stripe answered {status}: {code}"
+    should_retry = _header(exc, "stripe-should-retry")
     if status == 429:
         # Stripe refuses rate-limited requests before doing anything.
         return ProcessorFailure(ErrorType.PROCESSOR_UNAVAILABLE, "rate_limited", message,
@@ -77,11 +78,14 @@ def _by_status(exc: stripe.StripeError) -> ProcessorFailure:
     if status in (401, 403):
         # A wrong or restricted key: this processor cannot act at all, another may.
         return ProcessorFailure(ErrorType.PROCESSOR_UNAVAILABLE, "authentication_failed", message)
-    if status == 409 and _header(exc, "stripe-should-retry") == "true":
-        # A lock timeout or concurrent use of the key: retry with the same key, then ask.
-        return ProcessorFailure(ErrorType.OUTCOME_UNKNOWN, code, message, retry_after=wait)
-    # 5xx and anything unexpected: Stripe may have acted (even with Stripe-Should-Retry: false,
-    # which says a retry would replay the same stored error). Retry with the key, then inquire.
+    if should_retry == "false" and status >= 500:
+        # Stripe stored this error under the key: a retry replays it, so only an inquiry
+        # (which never re-sends) can say what happened.
+        code = "stripe_should_not_retry"
+    elif should_retry != "true" and 400 <= status < 500:
+        return ProcessorFailure(ErrorType.INVALID_REQUEST, code, message)
+    # 5xx, a lock timeout (409, Stripe-Should-Retry: true) and anything unreadable: Stripe may
+    # have acted. Retry with the same key after Retry-After, then ask (never fail over).
     return ProcessorFailure(ErrorType.OUTCOME_UNKNOWN, code, message, retry_after=wait)
 
 

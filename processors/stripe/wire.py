@@ -105,6 +105,24 @@ def _charge_id(pi: Obj) -> str:
     return str(charge or pi["id"])
 
 
+def expect(pi: Obj, status: str) -> Obj:
+    """``pi`` if it is in ``status`` after our call, else ``IllegalState``.
+
+    Stripe answers a capture or cancel in the wrong state with an error; a fake (localstripe)
+    may answer with the object unchanged, which must not read as success.
+
+    Raises:
+        ProcessorFailure: ``ILLEGAL_STATE``, code ``payment_intent_unexpected_state``.
+    """
+    if pi.get("status") != status:
+        raise ProcessorFailure(
+            ErrorType.ILLEGAL_STATE,
+            "payment_intent_unexpected_state",
+            f"PaymentIntent is {pi.get('status')}, not {status}",
+        )
+    return pi
+
+
 def captured(pi: Obj) -> Capture:
     """A captured PaymentIntent as our ``Capture`` (the charge id, the amount received)."""
     return Capture(capture_id=_charge_id(pi), amount=int(pi.get("amount_received") or pi["amount"]))

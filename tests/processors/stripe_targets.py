@@ -28,7 +28,6 @@ CANNOT = {
     "over-refunds",
     "test_partial_capture_releases_the_rest": "localstripe accepts a refund above the captured "
     "amount (partial capture does not release the rest)",
-    "test_void_releases_and_ends_the_hold": "localstripe captures a canceled PaymentIntent",
     f"test_declines_come_from_the_decline_table[{DeclineCode.INSUFFICIENT_FUNDS}]": "localstripe "
     "declines only 4000000000000341, as invalid_request_error without a decline_code",
     "test_incorrect_cvc_is_refused_at_verification": "localstripe checks no CVC (Stripe checks "
