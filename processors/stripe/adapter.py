@@ -33,8 +33,11 @@ from processors.models import (
     VoidRequest,
 )
 from processors.stripe import wire
+from processors.stripe.config import quiet_sdk_logs
 from processors.stripe.failures import failure_of
+from processors.stripe.inquiry import answer, applied
 from processors.stripe.lookup import Lookup
+from processors.stripe.money import check_amount
 
 KIND = "stripe"
 CAPABILITIES = Capabilities(
@@ -69,6 +72,7 @@ class StripeProcessor:
         The SDK's own retries are off: Temporal retries the activity with the same key, and
         the breaker sees every failure.
         """
+        quiet_sdk_logs()
         self._client = stripe.StripeClient(
             api_key,
             base_addresses={"api": base_url.rstrip("/")},
@@ -99,7 +103,7 @@ class StripeProcessor:
 
     async def authorize(self, req: AuthorizeRequest) -> Authorization:
         """A PaymentMethod from the vault card, then a PaymentIntent confirmed for capture."""
-        wire.check_amount(req.amount, charge=True)
+        check_amount(req.amount, charge=True)
         key = req.idempotency_key
         methods = self._client.v1.payment_methods
         pm = await self._call(
@@ -125,7 +129,15 @@ class StripeProcessor:
         """Cancel the PaymentIntent."""
         intents = self._client.v1.payment_intents
         options = {"idempotency_key": req.idempotency_key}
-        pi = await self._call(intents.cancel_async(req.authorization_id, {}, options))  # type: ignore[arg-type]
+        try:
+            pi = await self._call(intents.cancel_async(req.authorization_id, {}, options))  # type: ignore[arg-type]
+        except ProcessorFailure as failure:
+            if failure.error_type is not ErrorType.ILLEGAL_STATE:
+                raise
+            # Already canceled: by Stripe when the hold lapsed (expired), or by us (voided).
+            pi = await self._call(intents.retrieve_async(req.authorization_id))
+            if pi.get("status") != "canceled":
+                raise
         return wire.released(wire.expect(pi, "canceled"))
 
     async def refund(self, req: RefundRequest) -> RefundMade:
@@ -154,8 +166,8 @@ class StripeProcessor:
             if not found:
                 return InquiryAnswer(state=RequestState.NEVER_RECEIVED)
             refund_id = found["metadata"]["refund_id"]
-            return _applied(wire.refunded(found, refund_id))
-        return _answer(req.operation, pi)
+            return applied(wire.refunded(found, refund_id))
+        return answer(req.operation, pi)
 
     async def effects_since(self, since: datetime) -> list[Effect]:
         """PaymentIntents and Refunds created since ``since`` that carry our payment ids."""
@@ -176,23 +188,3 @@ class StripeProcessor:
     async def ledger_check(self) -> LedgerCheck:
         """Not a Stripe capability."""
         raise _unsupported("ledger check")
-
-
-def _applied(result: Authorization | Capture | Release | RefundMade) -> InquiryAnswer:
-    return InquiryAnswer(state=RequestState.APPLIED, result=result)
-
-
-def _answer(operation: Operation, pi: wire.Obj) -> InquiryAnswer:
-    status = pi.get("status")
-    if operation is Operation.AUTHORIZE:
-        refusal = wire.stored_refusal(pi)
-        if refusal is not None:
-            return InquiryAnswer(state=RequestState.APPLIED, refusal=refusal)
-        if status in ("requires_capture", "succeeded", "canceled"):
-            return _applied(wire.authorization(pi))
-        return InquiryAnswer(state=RequestState.IN_PROGRESS)
-    if operation is Operation.CAPTURE and status == "succeeded":
-        return _applied(wire.captured(pi))
-    if operation is Operation.VOID and status == "canceled":
-        return _applied(wire.released(pi))
-    return InquiryAnswer(state=RequestState.NEVER_RECEIVED)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+
+import stripe
 
 from infra.settings import ProcessorEndpoint
 
@@ -31,3 +34,21 @@ def api_key_of(endpoint: ProcessorEndpoint) -> str:
     if not key:
         raise MissingApiKey(f"processor {endpoint.name!r}: {source} is empty")
     return key
+
+
+class UnsafeSdkLogging(ValueError):
+    """``STRIPE_LOG=debug`` would print request bodies: card numbers and CVCs."""
+
+
+def quiet_sdk_logs() -> None:
+    """Keep the SDK from logging request bodies (card data) at any root log level.
+
+    The SDK logs every request's parameters at DEBUG on the ``stripe`` logger, and prints them
+    to stderr with ``STRIPE_LOG=debug``.
+
+    Raises:
+        UnsafeSdkLogging: ``STRIPE_LOG`` or ``stripe.log`` is ``debug``.
+    """
+    if "debug" in (os.environ.get("STRIPE_LOG"), stripe.log):
+        raise UnsafeSdkLogging("STRIPE_LOG=debug would log card data; unset it")
+    logging.getLogger("stripe").setLevel(logging.WARNING)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from payments.errors import DeclineCode, ErrorType
-from payments.money import Currency, Money
 from processors.books import Effect, EffectKind
 from processors.errors import ProcessorFailure
 from processors.models import (
@@ -28,37 +27,6 @@ from processors.stripe.failures import CARD_CODES
 Obj = dict[str, Any]
 HOLD = timedelta(days=7)
 """Stripe holds an online card authorization for 7 days (most card networks)."""
-THREE_DECIMAL = frozenset({"KWD", "BHD", "JOD", "OMR", "TND"})
-"""Stripe takes these in 3-decimal minor units, but only multiples of 10 (docs: currencies)."""
-MINIMUM: dict[Currency, int] = {
-    Currency.USD: 50,
-    Currency.EUR: 50,
-    Currency.GBP: 30,
-    Currency.JPY: 50,
-}
-"""Stripe's smallest charge per currency, in minor units (docs: minimum charge amounts)."""
-
-
-def invalid(code: str, message: str) -> ProcessorFailure:
-    """An ``INVALID_REQUEST`` refused here, before calling Stripe."""
-    return ProcessorFailure(ErrorType.INVALID_REQUEST, code, message)
-
-
-def check_amount(money: Money, *, charge: bool) -> None:
-    """Refuse an amount Stripe would refuse (``charge``: the minimum applies too).
-
-    Raises:
-        ProcessorFailure: ``INVALID_REQUEST`` with code ``amount_not_divisible`` or
-            ``amount_too_small``.
-    """
-    if money.currency.value in THREE_DECIMAL and money.amount % 10:
-        raise invalid(
-            "amount_not_divisible",
-            f"Stripe takes {money.currency.value} amounts in multiples of 10 minor units",
-        )
-    least = MINIMUM.get(money.currency, 0) if charge else 0
-    if money.amount < least:
-        raise invalid("amount_too_small", f"Stripe's minimum charge is {least} minor units")
 
 
 def card_params(card: Card, cvc: str | None = None) -> Obj:
@@ -129,7 +97,9 @@ def captured(pi: Obj) -> Capture:
 
 
 def released(pi: Obj) -> Release:
-    """A canceled PaymentIntent."""
+    """A canceled PaymentIntent: expired if Stripe canceled it when the hold lapsed."""
+    if pi.get("cancellation_reason") == "automatic":
+        return Release(status=ReleaseStatus.EXPIRED)
     return Release(status=ReleaseStatus.VOIDED)
 
 

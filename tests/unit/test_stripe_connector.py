@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,13 @@ from infra.settings import ProcessorEndpoint
 from payments.errors import DECLINES, DeclineCode, ErrorType
 from payments.money import Currency, Money
 from processors.errors import ProcessorFailure
+from processors.models import ReleaseStatus
 from processors.protocol import Processor
 from processors.registry import Shared, build
 from processors.stripe import wire
-from processors.stripe.config import MissingApiKey, api_key_of
+from processors.stripe.config import MissingApiKey, UnsafeSdkLogging, api_key_of, quiet_sdk_logs
 from processors.stripe.failures import failure_of
+from processors.stripe.money import check_amount
 from tests.processors import support
 
 
@@ -135,10 +138,10 @@ def test_amounts_stripe_refuses_are_refused_first(
 ) -> None:
     money = Money(amount=amount, currency=currency)
     if code is None:
-        wire.check_amount(money, charge=charge)
+        check_amount(money, charge=charge)
         return
     with pytest.raises(ProcessorFailure) as caught:
-        wire.check_amount(money, charge=charge)
+        check_amount(money, charge=charge)
     assert caught.value.error_type is ErrorType.INVALID_REQUEST and caught.value.code == code
 
 
@@ -176,3 +179,21 @@ async def test_the_registry_builds_stripe_and_refuses_kwd_before_calling(
         with pytest.raises(ProcessorFailure) as caught:
             await processor.authorize(ask)
     assert caught.value.error_type is ErrorType.INVALID_REQUEST
+
+
+def test_a_hold_stripe_canceled_itself_reads_as_expired() -> None:
+    lapsed = {"id": "pi_1", "status": "canceled", "cancellation_reason": "automatic"}
+    assert wire.released(lapsed).status is ReleaseStatus.EXPIRED
+    assert wire.released({"id": "pi_1", "status": "canceled"}).status is ReleaseStatus.VOIDED
+    with pytest.raises(ProcessorFailure) as caught:
+        wire.expect({"id": "pi_1", "status": "canceled"}, "succeeded")
+    assert caught.value.error_type is ErrorType.ILLEGAL_STATE
+
+
+def test_the_sdk_never_logs_request_bodies(monkeypatch: pytest.MonkeyPatch) -> None:
+    logging.getLogger("stripe").setLevel(logging.DEBUG)
+    quiet_sdk_logs()
+    assert logging.getLogger("stripe").getEffectiveLevel() >= logging.WARNING
+    monkeypatch.setenv("STRIPE_LOG", "debug")
+    with pytest.raises(UnsafeSdkLogging):
+        quiet_sdk_logs()
