@@ -18,7 +18,11 @@ class ProcessorEndpoint(BaseModel):
     url: str
     priority: int = 0
     kind: str = Field(default="simulator", pattern=r"^[a-z0-9_]{1,32}$")
-    """Which adapter talks to it (``processors.registry.ADAPTERS``); ``simulator`` today."""
+    """Which adapter talks to it (``processors.registry.ADAPTERS``): ``simulator``, ``stripe``."""
+    api_key_file: Path | None = None
+    """A file holding the processor's secret key (``stripe``); never the key itself here."""
+    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]{0,63}$")
+    """The name of an environment variable holding the secret key (``stripe``)."""
 
 
 class Settings(BaseSettings):

@@ -70,6 +70,10 @@ class DeclineCode(StrEnum):
     PROCESSING_ERROR = "processing_error"
     PROCESSOR_UNAVAILABLE = "processor_unavailable"
     AUTHORIZATION_EXPIRED = "authorization_expired"
+    DO_NOT_HONOR = "do_not_honor"
+    CARD_VELOCITY_EXCEEDED = "card_velocity_exceeded"
+    AUTHENTICATION_REQUIRED = "authentication_required"
+    """The issuer asks for 3-D Secure (SCA); the challenge itself is the SCA issue's work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,30 @@ DECLINES: dict[DeclineCode, Decline] = {
             "Your payment authorization expired; nothing was charged.",
             "您的支付授权已过期，未产生任何扣款。",
             _N.CONTACT_MERCHANT,
+        ),
+        _d(
+            _C.DO_NOT_HONOR,
+            False,
+            "The issuer declined the card (do not honor); the customer should ask the bank.",
+            "Your card was declined. Please contact your bank.",
+            "您的银行卡被拒绝，请联系发卡银行。",
+            _N.CONTACT_BANK,
+        ),
+        _d(
+            _C.CARD_VELOCITY_EXCEEDED,
+            False,
+            "The card exceeded its issuer's limit on amount or number of payments.",
+            "Your card has reached its spending limit. Please try another card.",
+            "您的银行卡已超出消费限额，请更换其他银行卡。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.AUTHENTICATION_REQUIRED,
+            False,
+            "The issuer requires 3-D Secure authentication, which this payment did not have.",
+            "Your bank requires you to confirm this payment. Please try again or use another card.",
+            "您的银行要求验证此笔付款，请重试或更换其他银行卡。",
+            _N.TRY_ANOTHER_CARD,
         ),
     )
 }

@@ -20,8 +20,11 @@ class ProcessorFailure(Exception):
         message: str,
         *,
         decline_code: DeclineCode | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds the processor asked to wait before a retry (e.g. ``Retry-After``), if any."""
         self.error_type = error_type
         self.code = code
         self.message = message

@@ -1,6 +1,6 @@
 """Adapters by kind: the one place that turns configured endpoints into ``Processor`` objects.
 
-A new connector adds one entry to ``ADAPTERS`` (issue 13: ``"stripe"``).
+A new connector adds one entry to ``ADAPTERS``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from infra.settings import ProcessorEndpoint
 from processors.http import processor_session
 from processors.protocol import Processor
 from processors.simulator import SimulatorProcessor
+from processors.stripe import StripeProcessor, api_key_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,12 @@ def _simulator(endpoint: ProcessorEndpoint, shared: Shared) -> Processor:
     )
 
 
-ADAPTERS: Mapping[str, Factory] = {"simulator": _simulator}
+def _stripe(endpoint: ProcessorEndpoint, shared: Shared) -> Processor:
+    # The key comes from the file or variable the entry names; it is never logged.
+    return StripeProcessor(shared.http, endpoint.url, api_key_of(endpoint))
+
+
+ADAPTERS: Mapping[str, Factory] = {"simulator": _simulator, "stripe": _stripe}
 
 
 class UnknownProcessorKind(ValueError):

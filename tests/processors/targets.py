@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from cli.testcards import card_number
+from infra.settings import ProcessorEndpoint
 from payments.errors import DeclineCode
 from processors.capabilities import Capability
 from processors.simulator import KIND as SIMULATOR
@@ -47,6 +48,16 @@ class Target:
     """A card number whose CVC check fails at verification."""
     capabilities: frozenset[Capability]
     """What the target really does: the adapter must declare exactly this."""
+    api_key_env: str | None = None
+    """The variable holding the target's secret key, for adapters that need one."""
+    skips: dict[str, str] = field(default_factory=dict)
+    """Cases the target cannot run (test name, or ``name[param]``) -> why, and who covers it."""
+
+    def endpoint(self, url: str | None = None) -> ProcessorEndpoint:
+        """How a worker would configure this target (at ``url`` if given)."""
+        return ProcessorEndpoint(
+            name=self.name, kind=self.kind, url=url or self.url, api_key_env=self.api_key_env
+        )
 
 
 class SimulatorFaults:

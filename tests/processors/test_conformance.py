@@ -1,8 +1,9 @@
 """The processor conformance suite: what every ``Processor`` adapter must do, on a live target.
 
-Parametrized over ``TARGETS`` (tests/processors/conftest.py): the simulator today; issue 13 adds
-Stripe on localstripe and on a contract double. A case needing a capability the target does not
-declare is skipped, never weakened.
+Parametrized over ``TARGETS`` (tests/processors/conftest.py): the simulator, Stripe on
+localstripe (issue 13 adds Stripe on a contract double). A case needing a capability the target
+does not declare is skipped, never weakened; a case a fake cannot run is skipped with its reason
+(``Target.skips``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from infra.settings import ProcessorEndpoint
 from payments.errors import DECLINES, DeclineCode, ErrorType
 from processors.books import EffectKind
 from processors.capabilities import Capabilities, Capability
@@ -168,7 +168,7 @@ async def test_nothing_listening_is_unavailable_not_a_decline(
     target: Target, shared: Shared
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    processor = build(ProcessorEndpoint(name="dead", kind=target.kind, url=dead), shared)
+    processor = build(target.endpoint(dead), shared)
     failure = await refused(processor.authorize(s.authorize(target.approve)))
     assert failure.error_type is ErrorType.PROCESSOR_UNAVAILABLE and failure.decline_code is None
 

@@ -1,0 +1,77 @@
+"""Run localstripe on 127.0.0.1, its state in memory, on a port the OS picks.
+
+localstripe's own CLI binds every interface (``::``) and pickles its whole store to the fixed
+file ``/tmp/localstripe.pickle`` on every write (shared by every run on the machine). This
+launcher keeps the store in memory, binds loopback only, lets a card PaymentMethod
+come without a CVC as Stripe does and prints ``port=<n>`` once listening.
+
+Usage: ``python -m tests.processors.localstripe_run``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+from aiohttp import web
+from localstripe import resources, server
+
+
+def _memory_only() -> None:
+    # Store.__setitem__ calls dump_to_disk on every write; keep the store in this process only.
+    resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
+
+
+def _cvc_optional() -> None:
+    # Stripe takes a card PaymentMethod without a CVC (vault cards have none); localstripe
+    # insists on exactly number, expiry and a 3-digit CVC. Fill a placeholder in here, in the
+    # fake, so that the connector sends what Stripe expects and never invents a CVC itself.
+    original = resources.PaymentMethod.__init__
+
+    def init(self: Any, *args: Any, card: Any = None, **kwargs: Any) -> None:
+        if isinstance(card, dict) and "cvc" not in card:
+            card = {**card, "cvc": "000"}
+        original(self, *args, card=card, **kwargs)
+
+    resources.PaymentMethod.__init__ = init  # type: ignore[method-assign]
+
+
+def _created_filter() -> None:
+    # Stripe lists take created[gte]; localstripe refuses the parameter. Apply it here, so the
+    # connector sends what Stripe expects (its effects and inquiries list by creation time).
+    for cls in (resources.PaymentIntent, resources.Refund):
+        cls._api_list_all = classmethod(_filtered(cls._api_list_all.__func__))
+
+
+def _filtered(base: Any) -> Any:
+    def list_all(cls: Any, url: str, *args: Any, created: Any = None, **kwargs: Any) -> Any:
+        listed = base(cls, url, *args, **kwargs)
+        if isinstance(created, dict) and "gte" in created:
+            least = int(created["gte"])
+            listed._list = [o for o in listed._list if o.created >= least]
+        return listed
+
+    return list_all
+
+
+async def _serve() -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    runner = web.AppRunner(server.app, access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    print(f"port={sock.getsockname()[1]}", flush=True)
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    """Serve until killed."""
+    _memory_only()
+    _cvc_optional()
+    _created_filter()
+    asyncio.run(_serve())
+
+
+if __name__ == "__main__":
+    main()
