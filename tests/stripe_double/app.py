@@ -19,12 +19,13 @@ from types import TracebackType
 from aiohttp import web
 from pydantic import ValidationError
 
+from tests.stripe_double.admin import DoubleAdmin
 from tests.stripe_double.faults import Fault
-from tests.stripe_double.server import Double, stripe_api
+from tests.stripe_double.server import DOUBLE, Double, stripe_api
 
 
 async def _arm(request: web.Request) -> web.Response:
-    double: Double = request.app["double"]
+    double: Double = request.app[DOUBLE]
     try:
         fault = Fault.model_validate_json(await request.text())
     except ValidationError as err:
@@ -34,16 +35,16 @@ async def _arm(request: web.Request) -> web.Response:
 
 
 async def _disarm(request: web.Request) -> web.Response:
-    request.app["double"].faults.clear()
+    request.app[DOUBLE].faults.clear()
     return web.json_response({"armed": []})
 
 
 async def _armed(request: web.Request) -> web.Response:
-    return web.json_response({"armed": request.app["double"].faults.armed()})
+    return web.json_response({"armed": request.app[DOUBLE].faults.armed()})
 
 
 async def _clock(request: web.Request) -> web.Response:
-    double: Double = request.app["double"]
+    double: Double = request.app[DOUBLE]
     double.offset += float((await request.json())["advance"])
     return web.json_response({"now": double.now()})
 
@@ -55,7 +56,7 @@ async def _health(_: web.Request) -> web.Response:
 def make_app(double: Double | None = None) -> web.Application:
     """The application answering Stripe's routes and the admin routes."""
     app = web.Application()
-    app["double"] = double or Double()
+    app[DOUBLE] = double or Double()
     app.router.add_post("/__double/faults", _arm)
     app.router.add_delete("/__double/faults", _disarm)
     app.router.add_get("/__double/faults", _armed)
@@ -97,6 +98,11 @@ class StripeDouble:
         self._loop.run_forever()
         self._loop.run_until_complete(runner.cleanup())
         self._loop.close()
+
+    @property
+    def admin(self) -> DoubleAdmin:
+        """The admin client of this double."""
+        return DoubleAdmin(self.url)
 
     def __enter__(self) -> StripeDouble:
         self._thread.start()

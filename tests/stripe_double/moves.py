@@ -23,7 +23,7 @@ def capture(ledger: Ledger, pi_id: str, params: dict[str, Any]) -> dict[str, Any
     pi = ledger.intent(pi_id)
     amount = integer(params, "amount_to_capture", required=False)
     if amount is not None:
-        check_amount(amount, pi["currency"], "amount_to_capture")
+        check_amount(amount, pi["currency"], "amount_to_capture", charge=False)
     if pi["status"] != "requires_capture":
         raise unexpected_state(pi, "captur")
     amount = pi["amount_capturable"] if amount is None else amount
@@ -61,7 +61,7 @@ def refund(ledger: Ledger, params: dict[str, Any]) -> dict[str, Any]:
     pi = ledger.intent(pi_id)
     amount = integer(params, "amount", required=False)
     if amount is not None:
-        check_amount(amount, pi["currency"])
+        check_amount(amount, pi["currency"], charge=False)
     if pi["status"] != "succeeded":
         raise StripeError(
             400,

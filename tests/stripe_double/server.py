@@ -42,6 +42,9 @@ class Double:
         return time.time() + self.offset
 
 
+DOUBLE = web.AppKey("double", Double)
+
+
 def _answer(status: int, body: dict[str, Any], headers: dict[str, str]) -> web.Response:
     headers = {"Request-Id": f"req_{secrets.token_hex(7)}", **headers}
     return web.Response(
@@ -108,7 +111,7 @@ def _scope(request: web.Request) -> tuple[str, str] | None:
 
 async def stripe_api(request: web.Request) -> web.Response:
     """Every ``/v1/...`` request."""
-    double: Double = request.app["double"]
+    double: Double = request.app[DOUBLE]
     if not request.headers.get("Authorization", "").startswith("Bearer sk_test_"):
         err = StripeError(401, "invalid_request_error", "Invalid API Key provided.")
         return _answer(*_error(err, executed=False))

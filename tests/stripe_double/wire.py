@@ -98,9 +98,12 @@ def integer(params: dict[str, Any], name: str, required: bool = True) -> int | N
     return int(raw)
 
 
-def check_amount(amount: int, currency: str, param: str = "amount") -> None:
-    """Stripe's documented amount rules for ``currency``, or an ``invalid_request_error``."""
-    if amount < MINIMUM.get(currency, 1):
+def check_amount(amount: int, currency: str, param: str = "amount", charge: bool = True) -> None:
+    """Stripe's documented amount rules for ``currency``, or an ``invalid_request_error``.
+
+    The minimum holds for a charge only (``charge``): captures and refunds may be smaller.
+    """
+    if amount < (MINIMUM.get(currency, 1) if charge else 1):
         raise invalid("Amount must be at least the currency minimum.", param, "amount_too_small")
     if amount > MAXIMUM:
         raise invalid("Amount must be no more than 99,999,999.", param, "amount_too_large")
