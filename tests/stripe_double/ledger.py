@@ -11,7 +11,15 @@ import secrets
 from typing import Any
 
 from tests.stripe_double import cards
-from tests.stripe_double.wire import StripeError, check_amount, currency_of, integer, invalid
+from tests.stripe_double.declines import card_error
+from tests.stripe_double.wire import (
+    StripeError,
+    check_amount,
+    currency_of,
+    integer,
+    invalid,
+    public,
+)
 
 CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation"} | {
     "requires_action",
@@ -32,6 +40,7 @@ class Ledger:
         self.numbers: dict[str, str] = {}  # pm id -> card number, never answered
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.setups: dict[str, dict[str, Any]] = {}
         self._seq = itertools.count()  # orders objects created in the same second
 
     def _stamp(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -185,25 +194,8 @@ class Ledger:
         return pi
 
     def _decline(self, pi: dict[str, Any], code: str, decline: str | None) -> StripeError:
-        error = {
-            "type": "card_error",
-            "code": code,
-            "decline_code": decline,
-            "message": cards.MESSAGES[code],
-            "charge": pi["latest_charge"],
-            "doc_url": f"https://stripe.com/docs/error-codes/{code}",
-            "payment_method": self.methods[pi["payment_method"]],
-        }
-        pi.update(status="requires_payment_method", last_payment_error=error)
-        extra = {k: error[k] for k in ("charge", "doc_url", "payment_method")}
-        return StripeError(
-            402,
-            "card_error",
-            error["message"],
-            code=code,
-            decline_code=decline,
-            extra={**extra, "payment_intent": public(pi)},
-        )
+        method = self.methods[pi["payment_method"]]
+        return card_error("payment_intent", pi, method, code, decline, pi["latest_charge"])
 
 
 def unexpected_state(pi: dict[str, Any], action: str) -> StripeError:
@@ -215,8 +207,3 @@ def unexpected_state(pi: dict[str, Any], action: str) -> StripeError:
         code="payment_intent_unexpected_state",
         extra={"payment_intent": public(pi)},
     )
-
-
-def public(obj: dict[str, Any]) -> dict[str, Any]:
-    """``obj`` without the double's private fields (names starting with ``_``)."""
-    return {k: v for k, v in obj.items() if not k.startswith("_")}

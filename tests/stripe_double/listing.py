@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from tests.stripe_double.ledger import public
-from tests.stripe_double.wire import integer, invalid
+from tests.stripe_double.wire import integer, invalid, public
 
 _CLAUSE = re.compile(r"^(metadata\['([^']+)'\]|[a-z_]+):'([^']*)'$")
 _OPS = {"gte": lambda a, b: a >= b, "gt": lambda a, b: a > b}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.stripe_double.ledger import CANCELABLE, Ledger, _id, public, unexpected_state
+from tests.stripe_double.ledger import CANCELABLE, Ledger, _id, unexpected_state
 from tests.stripe_double.wire import StripeError, check_amount, integer, invalid
 
 REASONS = {"duplicate", "fraudulent", "requested_by_customer", "abandoned"}
@@ -111,4 +111,4 @@ def _record(
     return re
 
 
-__all__ = ["cancel", "capture", "public", "refund"]
+__all__ = ["cancel", "capture", "refund"]

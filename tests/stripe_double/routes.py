@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.stripe_double import listing, moves
-from tests.stripe_double.ledger import Ledger, public
-from tests.stripe_double.wire import StripeError
+from tests.stripe_double import listing, moves, setup
+from tests.stripe_double.ledger import Ledger
+from tests.stripe_double.wire import StripeError, public
 
 Handler = Callable[[Ledger, str, dict[str, Any]], dict[str, Any]]
 
@@ -81,6 +81,12 @@ ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = [
         ),
         ("POST", r"/v1/payment_intents/(pi_\w+)/capture", "payment_intents.capture", moves.capture),
         ("POST", r"/v1/payment_intents/(pi_\w+)/cancel", "payment_intents.cancel", moves.cancel),
+        (
+            "POST",
+            r"/v1/setup_intents",
+            "setup_intents.create",
+            lambda lg, _, p: setup.create(lg, p),
+        ),
         ("POST", r"/v1/refunds", "refunds.create", lambda lg, _, p: moves.refund(lg, p)),
         (
             "GET",

@@ -184,3 +184,22 @@ async def test_the_async_client_works(client: stripe.StripeClient) -> None:
     pi = await client.v1.payment_intents.create_async(authorize(900), key())
     done = await client.v1.payment_intents.capture_async(pi.id, {}, key())
     assert done.amount_received == 900
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [("4242424242424242", None), ("4000000000000127", "incorrect_cvc"),
+     ("4000000000000002", "card_declined")],
+)  # fmt: skip
+def test_a_setup_intent_checks_the_card_without_charging(
+    client: stripe.StripeClient, number: str, code: str | None
+) -> None:
+    data = {**card(number), "card": {**card(number)["card"], "cvc": "999"}}
+    params = {"payment_method_data": data, "confirm": True, "usage": "off_session"}
+    if code is None:
+        assert client.v1.setup_intents.create(params, key()).status == "succeeded"
+        return
+    with pytest.raises(stripe.CardError) as refused:
+        client.v1.setup_intents.create(params, key())
+    assert refused.value.code == code
+    assert refused.value.error.setup_intent.last_setup_error.code == code

@@ -128,3 +128,8 @@ def currency_of(params: dict[str, Any]) -> str:
 def truthy(value: Any) -> bool:
     """A form boolean (``true``/``false``)."""
     return str(value).lower() == "true"
+
+
+def public(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` without the double's private fields (names starting with ``_``)."""
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
