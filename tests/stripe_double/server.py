@@ -145,10 +145,12 @@ async def _keyed(
         await asyncio.sleep(fault.seconds)
     status, body, headers, keep = _execute(double, route, params)
     if fault is not None and fault.mode == "apply_then_500":
-        err = StripeError(500, "api_error", "An unknown error occurred on Stripe's end.")
-        status, body, headers = _error(err, executed=True)
-    if scope:
-        double.keys.save(scope, status, body, headers) if keep else double.keys.forget(scope)
+        late = StripeError(500, "api_error", "An unknown error occurred on Stripe's end.")
+        status, body, headers = _error(late, executed=True)
+    if scope and keep:
+        double.keys.save(scope, status, body, headers)
+    elif scope:
+        double.keys.forget(scope)
     return await _after(request, fault, _answer(status, body, {**headers, **echo}))
 
 
