@@ -91,12 +91,18 @@ class StripeDouble:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        runner = web.AppRunner(make_app(self.double), handle_signals=False, access_log=None)
+        runner = web.AppRunner(
+            make_app(self.double), handle_signals=False, access_log=None, shutdown_timeout=0.5
+        )
         self._loop.run_until_complete(runner.setup())
         self._loop.run_until_complete(web.SockSite(runner, self._sock).start())
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(runner.cleanup())
+        pending = asyncio.all_tasks(self._loop)  # requests a fault still holds back
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     @property

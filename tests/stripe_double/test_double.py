@@ -7,7 +7,9 @@ import time
 import pytest
 import stripe
 
+from tests.stripe_double.admin import DoubleAdmin
 from tests.stripe_double.conftest import SDK_UPLOAD_WARNING, authorize, card, intents_for, key
+from tests.stripe_double.fixture import API_KEY
 
 pytestmark = pytest.mark.filterwarnings(SDK_UPLOAD_WARNING)
 
@@ -174,13 +176,17 @@ def test_search_by_metadata_and_status(client: stripe.StripeClient) -> None:
     assert client.v1.payment_intents.search({"query": other}).data == []
 
 
-def test_a_wrong_api_key_is_refused(stripe_double: object) -> None:
-    bad = stripe.StripeClient("pk_live_nope", base_addresses={"api": stripe_double.url})  # type: ignore[attr-defined]
+def test_a_wrong_api_key_is_refused(stripe_double: DoubleAdmin) -> None:
+    bad = stripe.StripeClient("pk_live_nope", base_addresses={"api": stripe_double.url})
     with pytest.raises(stripe.AuthenticationError):
         bad.v1.payment_intents.list()
 
 
-async def test_the_async_client_works(client: stripe.StripeClient) -> None:
+@pytest.mark.parametrize("http", [stripe.HTTPXClient, stripe.AIOHTTPClient])
+async def test_the_async_clients_work(stripe_double: DoubleAdmin, http: type) -> None:
+    client = stripe.StripeClient(
+        API_KEY, base_addresses={"api": stripe_double.url}, http_client=http(timeout=2)
+    )
     pi = await client.v1.payment_intents.create_async(authorize(900), key())
     done = await client.v1.payment_intents.capture_async(pi.id, {}, key())
     assert done.amount_received == 900
