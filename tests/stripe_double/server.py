@@ -8,6 +8,7 @@ alone.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import secrets
 import socket
@@ -102,17 +103,31 @@ def _execute(
         return *_error(err, executed=err.stored), err.stored
 
 
+def api_key(request: web.Request) -> str | None:
+    """The ``sk_test_`` key of a request: Bearer, or Basic with the key as user name
+    (docs.stripe.com/api/authentication)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme == "Basic":
+        try:
+            value = base64.b64decode(value).decode().partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            return None
+    elif scheme != "Bearer":
+        return None
+    return value if value.startswith("sk_test_") else None
+
+
 def _scope(request: web.Request) -> tuple[str, str] | None:
     key = request.headers.get("Idempotency-Key")
     if request.method != "POST" or not key:
         return None
-    return request.headers.get("Authorization", ""), key
+    return api_key(request) or "", key
 
 
 async def stripe_api(request: web.Request) -> web.Response:
     """Every ``/v1/...`` request."""
     double: Double = request.app[DOUBLE]
-    if not request.headers.get("Authorization", "").startswith("Bearer sk_test_"):
+    if api_key(request) is None:
         err = StripeError(401, "invalid_request_error", "Invalid API Key provided.")
         return _answer(*_error(err, executed=False))
     raw = await request.text() if request.method == "POST" else request.query_string

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 import stripe
 
@@ -180,6 +181,8 @@ def test_a_wrong_api_key_is_refused(stripe_double: DoubleAdmin) -> None:
     bad = stripe.StripeClient("pk_live_nope", base_addresses={"api": stripe_double.url})
     with pytest.raises(stripe.AuthenticationError):
         bad.v1.payment_intents.list()
+    basic = httpx.get(f"{stripe_double.url}/v1/payment_intents", auth=(API_KEY, ""))
+    assert basic.status_code == 200 and basic.json()["object"] == "list"
 
 
 @pytest.mark.parametrize("http", [stripe.HTTPXClient, stripe.AIOHTTPClient])
