@@ -37,6 +37,19 @@ class DoubleAdmin:
         self._call("POST", "clock", {"advance": seconds})
 
     @contextmanager
+    def later(self, seconds: float) -> Iterator[None]:
+        """The clock ``seconds`` ahead for the block, then back (the double is shared)."""
+        self.advance(seconds)
+        try:
+            yield
+        finally:
+            self.advance(-seconds)
+
+    def search_lag(self, seconds: float) -> None:
+        """New objects show in search only ``seconds`` later (Stripe's search lags)."""
+        self._call("POST", "search_lag", {"seconds": seconds})
+
+    @contextmanager
     def fault(self, mode: str, count: int = -1, **options: Any) -> Iterator[None]:
         """``mode`` armed for the block (every request by default), disarmed after."""
         self.arm(mode, count, **options)

@@ -6,6 +6,8 @@ Admin (no API key, 127.0.0.1 only):
   "routes": [...]}`` arms a fault (tests/stripe_double/faults.py); ``DELETE`` disarms all;
   ``GET`` lists them.
 - ``POST /__double/clock`` ``{"advance": seconds}`` moves the double's clock on (key expiry).
+- ``POST /__double/search_lag`` ``{"seconds": s}``: new objects show in search only ``s``
+  seconds later, as Stripe's search lags (0 by default; lists never lag).
 - ``GET /__double/health``.
 """
 
@@ -49,6 +51,12 @@ async def _clock(request: web.Request) -> web.Response:
     return web.json_response({"now": double.now()})
 
 
+async def _search_lag(request: web.Request) -> web.Response:
+    ledger = request.app[DOUBLE].ledger
+    ledger.search_lag = float((await request.json())["seconds"])
+    return web.json_response({"search_lag": ledger.search_lag})
+
+
 async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
@@ -61,6 +69,7 @@ def make_app(double: Double | None = None) -> web.Application:
     app.router.add_delete("/__double/faults", _disarm)
     app.router.add_get("/__double/faults", _armed)
     app.router.add_post("/__double/clock", _clock)
+    app.router.add_post("/__double/search_lag", _search_lag)
     app.router.add_get("/__double/health", _health)
     app.router.add_route("*", "/v1/{tail:.*}", stripe_api)
     return app

@@ -26,11 +26,17 @@ def sdk(url: str, timeout: float = 2.0, retries: int = 0) -> stripe.StripeClient
     )
 
 
-@pytest.fixture
-def client(stripe_double: DoubleAdmin) -> Iterator[stripe.StripeClient]:
-    """A client without automatic retries; faults are cleared after each test."""
-    yield sdk(stripe_double.url)
+@pytest.fixture(autouse=True)
+def _no_faults_left(stripe_double: DoubleAdmin) -> Iterator[None]:
+    """The session's double is shared: every test leaves it without faults."""
+    yield
     stripe_double.clear()
+
+
+@pytest.fixture
+def client(stripe_double: DoubleAdmin) -> stripe.StripeClient:
+    """A client without automatic retries."""
+    return sdk(stripe_double.url)
 
 
 def card(number: str = "4242424242424242") -> dict[str, Any]:

@@ -42,9 +42,12 @@ class Ledger:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.setups: dict[str, dict[str, Any]] = {}
         self._seq = itertools.count()  # orders objects created in the same second
+        self.search_lag = 0.0
+        """Seconds before a new object shows in search (``POST /__double/search_lag``)."""
 
     def _stamp(self, obj: dict[str, Any]) -> dict[str, Any]:
-        obj["created"], obj["_seq"] = int(self.clock()), next(self._seq)
+        now = self.clock()
+        obj["created"], obj["_at"], obj["_seq"] = int(now), now, next(self._seq)
         return obj
 
     def create_method(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from tests.stripe_double.ledger import Ledger
 from tests.stripe_double.wire import integer, invalid, public
 
 _CLAUSE = re.compile(r"^(metadata\['([^']+)'\]|[a-z_]+):'([^']*)'$")
@@ -46,8 +47,14 @@ def page(objects: Iterable[dict[str, Any]], params: dict[str, Any], url: str) ->
     }
 
 
-def search(intents: Iterable[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
-    """GET /v1/payment_intents/search: clauses joined by AND, exact matches only."""
+def search(ledger: Ledger, params: dict[str, Any]) -> dict[str, Any]:
+    """GET /v1/payment_intents/search: clauses joined by AND, exact matches only.
+
+    Objects younger than ``ledger.search_lag`` seconds are not found yet: Stripe's search is
+    not read-after-write ("data is searchable in under 1 minute", docs.stripe.com/search).
+    """
+    newest = ledger.clock() - ledger.search_lag
+    intents = [pi for pi in ledger.intents.values() if pi["_at"] <= newest]
     query = params.get("query") or ""
     tests = []
     for clause in (c.strip() for c in query.split(" AND ")):

@@ -65,7 +65,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = [
             "GET",
             r"/v1/payment_intents/search",
             "payment_intents.search",
-            lambda lg, _, p: listing.search(lg.intents.values(), p),
+            lambda lg, _, p: listing.search(lg, p),
         ),
         (
             "GET",

@@ -177,6 +177,23 @@ def test_search_by_metadata_and_status(client: stripe.StripeClient) -> None:
     assert client.v1.payment_intents.search({"query": other}).data == []
 
 
+def test_search_can_lag_behind_writes_and_lists_never_do(
+    client: stripe.StripeClient, stripe_double: DoubleAdmin
+) -> None:
+    params, since = authorize(1000), int(time.time())
+    stripe_double.search_lag(60)
+    try:
+        pi = client.v1.payment_intents.create(params, key())
+        assert intents_for(client, params["metadata"]["payment_id"]) == []
+        listed = client.v1.payment_intents.list({"created": {"gte": since}, "limit": 100})
+        assert pi.id in [p.id for p in listed.data]
+        with stripe_double.later(61):
+            found = intents_for(client, params["metadata"]["payment_id"])
+        assert [p.id for p in found] == [pi.id]
+    finally:
+        stripe_double.search_lag(0)
+
+
 def test_a_wrong_api_key_is_refused(stripe_double: DoubleAdmin) -> None:
     bad = stripe.StripeClient("pk_live_nope", base_addresses={"api": stripe_double.url})
     with pytest.raises(stripe.AuthenticationError):

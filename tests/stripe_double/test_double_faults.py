@@ -111,11 +111,10 @@ def test_keys_are_pruned_after_24_hours(
 ) -> None:
     params, opts = authorize(), key()
     first = client.v1.payment_intents.create(params, opts)
-    stripe_double.advance(23 * 3600)
-    with pytest.raises(stripe.IdempotencyError):
+    with stripe_double.later(23 * 3600), pytest.raises(stripe.IdempotencyError):
         client.v1.payment_intents.create({**params, "amount": 1200}, opts)
-    stripe_double.advance(3600)
-    second = client.v1.payment_intents.create(params, opts)
+    with stripe_double.later(24 * 3600):
+        second = client.v1.payment_intents.create(params, opts)
     assert second.id != first.id, "after 24 h the same key makes a new request"
 
 
