@@ -17,8 +17,7 @@ TIMEOUT = 2.0
 """Short enough that the lost-answer fault reads as a timeout quickly."""
 
 # name -> (session fixture it needs, how to make the target from it). Issue 13 adds
-# "stripe-localstripe" and, once the Stripe connector is merged,
-# "stripe-double": ("stripe_double", targets.stripe_double).
+# "stripe-localstripe" and "stripe-double" here.
 TARGETS: dict[str, tuple[str, Callable[..., Target]]] = {
     "simulator": ("simulator", targets.simulator),
 }

@@ -16,7 +16,6 @@ from payments.errors import DeclineCode
 from processors.capabilities import Capability
 from processors.simulator import KIND as SIMULATOR
 from processors.simulator.admin import SimulatorAdmin
-from tests.stripe_double.admin import DoubleAdmin
 
 
 class Faults(Protocol):
@@ -90,61 +89,4 @@ def simulator(admin: SimulatorAdmin) -> Target:
         },
         incorrect_cvc=card_number("incorrect_cvc"),
         capabilities=frozenset(Capability) - {Capability.THREE_D_SECURE},
-    )
-
-
-STRIPE = "stripe"
-"""The Stripe connector's kind (``processors.stripe``'s, once merged)."""
-STRIPE_CAPABILITIES = frozenset(
-    {
-        Capability.PARTIAL_CAPTURE,
-        Capability.PARTIAL_REFUND,
-        Capability.MULTIPLE_REFUNDS,
-        Capability.INQUIRY_BY_KEY,
-        Capability.EFFECTS_REPORT,
-    }
-)
-"""What Stripe does for the connector: no balance check, no hold lifetime of ours (Stripe
-keeps a manual-capture hold 7 days), no ledger check; 3DS is the SCA issue's."""
-STRIPE_CARDS = {
-    DeclineCode.GENERIC_DECLINE: "4000000000000002",
-    DeclineCode.INSUFFICIENT_FUNDS: "4000000000009995",
-    DeclineCode.LOST_CARD: "4000000000009987",
-    DeclineCode.STOLEN_CARD: "4000000000009979",
-    DeclineCode.EXPIRED_CARD: "4000000000000069",
-    DeclineCode.PROCESSING_ERROR: "4000000000000119",
-}
-"""Stripe's documented decline test cards (docs.stripe.com/testing), by our decline code."""
-AUTHORIZE_ROUTES = ["payment_intents.create", "payment_intents.confirm"]
-
-
-class StripeDoubleFaults:
-    """The contract double's fault switches (tests/stripe_double/faults.py)."""
-
-    def __init__(self, admin: DoubleAdmin) -> None:
-        self._admin = admin
-
-    def outage(self) -> AbstractContextManager[None]:
-        # Stripe's 500 before executing: nothing saved, Stripe-Should-Retry true.
-        return self._admin.fault("500")
-
-    def lost_answers(self, seconds: float) -> AbstractContextManager[None]:
-        # The PaymentIntent is created and its answer saved for the key, then sent late.
-        return self._admin.fault("apply_then_timeout", seconds=seconds, routes=AUTHORIZE_ROUTES)
-
-
-def stripe_double(admin: DoubleAdmin) -> Target:
-    """The session Stripe contract double (tests/stripe_double), through the Stripe connector.
-
-    The double takes any ``sk_test_...`` API key.
-    """
-    return Target(
-        name="stripe-double",
-        kind=STRIPE,
-        url=admin.url,
-        faults=StripeDoubleFaults(admin),
-        approve="4242424242424242",
-        declines=dict(STRIPE_CARDS),
-        incorrect_cvc="4000000000000127",
-        capabilities=STRIPE_CAPABILITIES,
     )

@@ -32,6 +32,12 @@ Sources relied on (Stripe's API reference and guides):
 - Amounts: https://docs.stripe.com/currencies (zero-decimal JPY; three-decimal BHD, JOD, KWD,
   OMR, TND amounts must end in 0; minimum charge amounts).
 - Pagination: https://docs.stripe.com/api/pagination (newest first, ``starting_after``).
+- Search freshness: https://docs.stripe.com/search#data-freshness ("don't use search for
+  read-after-write flows ... data is searchable in under 1 minute"): ``search_lag``.
+- SetupIntents: https://docs.stripe.com/api/setup_intents/create (a card checked, CVC
+  included, without a charge).
+- Authentication: https://docs.stripe.com/api/authentication (Bearer, or Basic with the key
+  as user name).
 
 Where the documentation is silent the double chooses, and says so: over-refunds answer
 ``invalid_request_error`` with ``param: amount`` and no ``code``; a refund of an intent that is

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from tests.processors.targets import STRIPE
-from tests.processors.targets import stripe_double as stripe_double_target
+from tests.processors.stripe_double_target import STRIPE
+from tests.processors.stripe_double_target import stripe_double as stripe_double_target
 from tests.stripe_double.admin import DoubleAdmin
 from tests.stripe_double.conftest import SDK_UPLOAD_WARNING, authorize, intents_for, key, sdk
 
