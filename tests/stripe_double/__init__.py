@@ -41,7 +41,9 @@ Sources relied on (Stripe's API reference and guides):
 
 Where the documentation is silent the double chooses, and says so: over-refunds answer
 ``invalid_request_error`` with ``param: amount`` and no ``code``; a refund of an intent that is
-not ``succeeded`` answers ``charge_not_refundable``; ``Stripe-Should-Retry`` is ``true`` on 409,
+not ``succeeded`` answers ``charge_not_refundable``; a PaymentMethod is created for any
+Luhn-valid number (the CVC of 4000000000000127 fails at confirm, of a PaymentIntent or a
+SetupIntent, as Stripe checks it there); ``Stripe-Should-Retry`` is ``true`` on 409,
 429 and on 500s that saved nothing, ``false`` on every error that executed.
 
 Use: ``StripeDouble`` (tests/stripe_double/app.py) as a context manager, or the
