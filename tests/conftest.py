@@ -20,6 +20,7 @@ from stack.checks import temporal_healthy
 from stack.commands import dev_server_command
 from stack.procs import ManagedProcess, free_port
 from tests.helpers import Simulator, simulator_healthy, simulator_process
+from tests.stripe_double.fixture import stripe_double  # noqa: F401 - a session fixture
 from worker import build_worker, worker_http
 
 # make test spreads the suite over pytest-xdist workers (-n 4 --dist loadscope), each with its
