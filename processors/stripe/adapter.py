@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from processors.models import (
 )
 from processors.stripe import wire
 from processors.stripe.config import quiet_sdk_logs
-from processors.stripe.failures import failure_of
+from processors.stripe.failures import failure_of, refund_failure
 from processors.stripe.inquiry import answer, applied
 from processors.stripe.lookup import Lookup
 from processors.stripe.money import check_amount
@@ -81,17 +81,25 @@ class StripeProcessor:
         )
         self._lookup = Lookup(self._client)
 
-    async def _call(self, pending: Any) -> wire.Obj:
+    async def _call(
+        self, pending: Any, failure: Callable[[stripe.StripeError], ProcessorFailure] = failure_of
+    ) -> wire.Obj:
         try:
             obj = await pending
         except stripe.StripeError as exc:
-            raise failure_of(exc) from None
+            raise failure(exc) from None
         return obj if isinstance(obj, dict) else dict(obj.to_dict())
 
     async def verify_card(self, card: CardCheck) -> VerifiedCard:
-        """Create a PaymentMethod: Stripe checks number and expiry (not the CVC, see docs)."""
+        """A PaymentMethod, then a confirmed SetupIntent: the issuer checks the CVC there.
+
+        Creating a PaymentMethod checks only number and expiry. A SetupIntent that still needs
+        authentication (3-D Secure) verified the card; each payment authenticates on its own.
+        """
         params = wire.card_params(card, card.cvc)
         pm = await self._call(self._client.v1.payment_methods.create_async(params))  # type: ignore[arg-type]
+        setup = {"payment_method": pm["id"], "confirm": True, "payment_method_types": ["card"]}
+        await self._call(self._client.v1.setup_intents.create_async(setup))  # type: ignore[arg-type]
         details = pm["card"]
         return VerifiedCard(
             brand=details["brand"], last4=details["last4"], funding=details["funding"]
@@ -153,7 +161,8 @@ class StripeProcessor:
             },
         }
         options = {"idempotency_key": req.idempotency_key}
-        made = await self._call(self._client.v1.refunds.create_async(params, options))  # type: ignore[arg-type]
+        pending = self._client.v1.refunds.create_async(params, options)  # type: ignore[arg-type]
+        made = await self._call(pending, refund_failure)
         return wire.refunded(made, req.refund_id)
 
     async def inquire(self, req: InquiryRequest) -> InquiryAnswer:

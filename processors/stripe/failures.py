@@ -103,3 +103,15 @@ def failure_of(exc: stripe.StripeError) -> ProcessorFailure:
         kind = REQUEST_CODES.get(exc.code or "", ErrorType.INVALID_REQUEST)
         return ProcessorFailure(kind, exc.code or "invalid_request", exc.user_message or str(exc))
     return _by_status(exc)
+
+
+def refund_failure(exc: stripe.StripeError) -> ProcessorFailure:
+    """As ``failure_of``; a refund refused on its ``amount`` is above what is left to refund.
+
+    Stripe documents the refusal ("Refund amount ... is greater than unrefunded amount") as an
+    ``invalid_request_error`` on ``param: amount``, not always with a ``code``.
+    """
+    if isinstance(exc, stripe.InvalidRequestError) and exc.param == "amount":
+        message = exc.user_message or "refund amount above what is left"
+        return ProcessorFailure(ErrorType.AMOUNT_TOO_LARGE, exc.code or "amount_too_large", message)
+    return failure_of(exc)

@@ -10,7 +10,7 @@ import pytest
 from processors.http import processor_session
 from processors.protocol import Processor
 from processors.registry import Shared, build
-from tests.processors import stripe_targets, targets
+from tests.processors import stripe_double_target, stripe_targets, targets
 from tests.processors.stripe_targets import LocalStripe, local_stripe
 from tests.processors.targets import Target
 
@@ -22,6 +22,7 @@ TIMEOUT = 2.0
 TARGETS: dict[str, tuple[str, Callable[..., Target]]] = {
     "simulator": ("simulator", targets.simulator),
     "stripe-localstripe": ("localstripe", stripe_targets.localstripe),
+    "stripe-double": ("stripe_double", stripe_double_target.stripe_double),
 }
 
 

@@ -41,7 +41,7 @@ def test_a_stolen_card_is_not_revealed_to_the_customer() -> None:
 
 
 def test_unknown_codes_read_as_a_generic_decline_and_languages_fall_back() -> None:
-    assert decline_for("do_not_honor") is DECLINES[DeclineCode.GENERIC_DECLINE]
+    assert decline_for("a_reason_no_table_has") is DECLINES[DeclineCode.GENERIC_DECLINE]
     assert decline_for("expired_card").customer_message("fr") == "Your card has expired."
     assert decline_for("expired_card").customer_message("zh") == "您的银行卡已过期。"
 
