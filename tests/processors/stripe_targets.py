@@ -30,8 +30,8 @@ CANNOT = {
     "amount (partial capture does not release the rest)",
     f"test_declines_come_from_the_decline_table[{DeclineCode.INSUFFICIENT_FUNDS}]": "localstripe "
     "declines only 4000000000000341, as invalid_request_error without a decline_code",
-    "test_incorrect_cvc_is_refused_at_verification": "localstripe checks no CVC (Stripe checks "
-    "it at confirm, not when the PaymentMethod is created)",
+    "test_incorrect_cvc_is_refused_at_verification": "localstripe checks no CVC, not even when "
+    "a SetupIntent is confirmed (the contract double does)",
     "test_a_lost_answer_is_unknown_then_found_by_inquiry": "localstripe cannot apply a call and "
     "then hold back its answer",
 }
