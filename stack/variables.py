@@ -28,8 +28,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("SECONDARY_SIMULATOR_PORT", "secondary_port", 8082,
              "secondary processor HTTP port (the simulator, or localstripe)"),
     Variable("SECONDARY_PROCESSOR", "secondary_processor", "simulator",
-             "secondary processor: simulator (a second simulator) or stripe (localstripe "
-             "behind the Stripe connector)", ("simulator", "stripe")),
+             "simulator, or stripe: localstripe via the Stripe connector", ("simulator", "stripe")),
     Variable("WORKER_COUNT", "worker_count", 1, "number of worker processes"),
     Variable("CODEC_PORT", "codec_port", 8234, "codec server HTTP port"),
     Variable("API_PORT", "api_port", 8000, "merchant HTTP API port"),
