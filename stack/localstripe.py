@@ -24,7 +24,7 @@ from localstripe import resources, server
 
 def _memory_only() -> None:
     # Store.__setitem__ calls dump_to_disk on every write; keep the store in this process only.
-    resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
+    resources.Store.dump_to_disk = lambda self: None
 
 
 def _cvc_optional() -> None:
@@ -38,7 +38,7 @@ def _cvc_optional() -> None:
             card = {**card, "cvc": "000"}
         original(self, *args, card=card, **kwargs)
 
-    resources.PaymentMethod.__init__ = init  # type: ignore[method-assign]
+    resources.PaymentMethod.__init__ = init
 
 
 def _created_filter() -> None:
