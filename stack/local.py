@@ -9,7 +9,7 @@ from pathlib import Path
 
 from stack import checks, secondary, variables
 from stack.api import api_spec
-from stack.codec import DEFAULT_PORT, codec_server_command, path_secret, ui_codec_args
+from stack.codec import DEFAULT_PORT, codec_spec, path_secret, ui_codec_args
 from stack.commands import (
     REPO_ROOT,
     child_env,
@@ -96,7 +96,7 @@ class Component:
 
 def components(cfg: StackConfig) -> list[Component]:
     """Codec server, dev server, simulator and workers, in start order."""
-    codec = codec_component(cfg)
+    codec = Component(**codec_spec(cfg.codec_port, cfg.run_dir, cfg.ui_port))
     temporal = Component(
         name="temporal",
         argv=dev_server_command(
@@ -182,25 +182,6 @@ def simulator_component(
         env=child_env(),
         healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
         ports={port_var: port},
-        url=url,
-    )
-
-
-def codec_component(cfg: StackConfig) -> Component:
-    """The codec server the Web UI and the CLI decrypt payloads through."""
-    url = f"http://127.0.0.1:{cfg.codec_port}"
-    argv = codec_server_command(
-        port=cfg.codec_port,
-        run_dir=cfg.run_dir,
-        keyring=cfg.run_dir / "codec-keys.json",
-        ui_port=cfg.ui_port,
-    )
-    return Component(
-        name="codec",
-        argv=argv,
-        env=child_env(),
-        healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
-        ports={"CODEC_PORT": cfg.codec_port},
         url=url,
     )
 
