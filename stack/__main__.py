@@ -1,18 +1,20 @@
 """Run the local stack in the background: python -m stack up|down|status.
 
 up starts the codec server, the Temporal dev server (its Web UI decrypting through the codec
-server), the primary and secondary card-processor simulators, the workers and the merchant
-HTTP API, detached so they outlive make, and waits until each is healthy. It is idempotent:
-healthy components it started before are left alone. down stops exactly what up started (by
-pid file, checking the command line so a recycled pid is never signalled) and is safe to run
-twice. status reports each component.
+server), the primary card-processor simulator, the secondary processor (a second simulator, or
+localstripe behind the Stripe connector with SECONDARY_PROCESSOR=stripe), the workers and the
+merchant HTTP API, detached so they outlive make, and waits until each is healthy. It is
+idempotent: healthy components it started before are left alone. down stops exactly what up
+started (by pid file, checking the command line so a recycled pid is never signalled) and is
+safe to run twice. status reports each component.
 
 Environment variables (defaults in brackets; the table is stack/variables.py):
     PAYMENTS_RUN_DIR          run folder: logs/, pids/, databases, keys [<repo>/.run]
     TEMPORAL_PORT             dev server gRPC port [7233]
     TEMPORAL_UI_PORT          dev server Web UI port [8233]
     SIMULATOR_PORT            primary processor simulator HTTP port [8081]
-    SECONDARY_SIMULATOR_PORT  secondary processor simulator HTTP port [8082]
+    SECONDARY_SIMULATOR_PORT  secondary processor HTTP port (the simulator, or localstripe) [8082]
+    SECONDARY_PROCESSOR       simulator, or stripe: localstripe via the Stripe connector [simulator]
     WORKER_COUNT              number of worker processes [1]
     CODEC_PORT                codec server HTTP port [8234]
     API_PORT                  merchant HTTP API port [8000]

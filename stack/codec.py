@@ -11,8 +11,11 @@ import json
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from infra.keyring import write_private
+from stack import checks
+from stack.commands import child_env
 
 TOKENS_FILE = "codec-tokens.json"
 PATH_SECRET_FILE = "codec-path-secret"  # noqa: S105 - a file name, not a secret
@@ -58,3 +61,20 @@ def codec_server_command(
 def ui_codec_args(port: int, secret: str) -> list[str]:
     """Dev server flags that make its Web UI decode payloads through the codec server."""
     return ["--ui-codec-endpoint", f"http://127.0.0.1:{port}/{secret}"]
+
+
+def codec_spec(port: int, run_dir: Path, ui_port: int) -> dict[str, Any]:
+    """Arguments for the stack's ``Component`` of the codec server, which the Web UI and the
+    CLI decrypt payloads through."""
+    url = f"http://127.0.0.1:{port}"
+    argv = codec_server_command(
+        port=port, run_dir=run_dir, keyring=run_dir / "codec-keys.json", ui_port=ui_port
+    )
+    return {
+        "name": "codec",
+        "argv": argv,
+        "env": child_env(),
+        "healthy": lambda _record: checks.http_ok(f"{url}/healthz"),
+        "ports": {"CODEC_PORT": port},
+        "url": url,
+    }

@@ -63,27 +63,46 @@ def worker_command(repo: Path = REPO_ROOT) -> list[str]:
 
 
 def worker_settings(
-    *, temporal_port: int, simulator_port: int, run_dir: Path, secondary_port: int | None = None
+    *,
+    temporal_port: int,
+    simulator_port: int,
+    run_dir: Path,
+    secondary_port: int | None = None,
+    stripe_key_file: Path | None = None,
 ) -> dict[str, str]:
-    """The ``PAYMENTS_*`` variables that point a worker at a local stack."""
+    """The ``PAYMENTS_*`` variables that point a worker at a local stack.
+
+    With ``stripe_key_file`` the secondary is localstripe behind the Stripe connector.
+    """
     env = {
         "PAYMENTS_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
         "PAYMENTS_PROCESSOR_URL": f"http://127.0.0.1:{simulator_port}",
         "PAYMENTS_RUN_DIR": str(run_dir),
     }
     if secondary_port is not None:
-        env["PAYMENTS_PROCESSORS"] = processors_json(simulator_port, secondary_port)
+        env["PAYMENTS_PROCESSORS"] = processors_json(
+            simulator_port, secondary_port, stripe_key_file=stripe_key_file
+        )
     return env
 
 
-def processors_json(primary_port: int, secondary_port: int) -> str:
-    """``PAYMENTS_PROCESSORS`` for a primary and a secondary simulator on this machine."""
-    return json.dumps(
-        [
-            {"name": "primary", "url": f"http://127.0.0.1:{primary_port}", "priority": 0},
-            {"name": "secondary", "url": f"http://127.0.0.1:{secondary_port}", "priority": 1},
-        ]
-    )
+def processors_json(
+    primary_port: int, secondary_port: int, *, stripe_key_file: Path | None = None
+) -> str:
+    """``PAYMENTS_PROCESSORS`` for a primary simulator and a secondary on this machine.
+
+    The secondary is a simulator, or with ``stripe_key_file`` (the key's file, never the key)
+    localstripe behind the Stripe connector, named ``stripe``.
+    """
+    secondary: dict[str, object] = {
+        "name": "secondary",
+        "url": f"http://127.0.0.1:{secondary_port}",
+        "priority": 1,
+    }
+    if stripe_key_file is not None:
+        secondary.update(name="stripe", kind="stripe", api_key_file=str(stripe_key_file))
+    primary = {"name": "primary", "url": f"http://127.0.0.1:{primary_port}", "priority": 0}
+    return json.dumps([primary, secondary])
 
 
 def child_env(overrides: Mapping[str, str] | None = None) -> dict[str, str]:

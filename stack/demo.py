@@ -1,7 +1,11 @@
 """``make demo``: scripted payment scenarios through the HTTP API of the running local stack.
 
-Each scenario says what final status it expects; the demo exits non-zero if any differs or the
-processor ledger does not balance, and leaves the stack running for inspection.
+Each scenario says what final status it expects; the demo exits non-zero if any differs or a
+processor's books disagree (see ``stack.demo_books``), and leaves the stack running for
+inspection. The table says which processor authorized each payment. With
+``SECONDARY_PROCESSOR=stripe`` the outage scenario keeps the primary down until the payment is
+done, so it fails over to Stripe (localstripe); every other scenario runs on the primary, which
+also does what only the simulator can (the prepaid card's balance check).
 """
 
 from __future__ import annotations
@@ -16,10 +20,14 @@ import httpx
 
 from cli.api_client import ApiClient, ApiRefused
 from cli.testcards import card_number
+from facade.operations import payment_view
 from infra.api_keys import API_KEYS_FILE, load_api_key
 from infra.exits import exit_now
+from infra.settings import Settings
+from infra.temporal_client import connect
 from processors.simulator.admin import SimulatorAdmin
-from stack.local import StackConfig
+from stack import demo_books
+from stack.local import StackConfig, stack_settings
 
 MERCHANT = "merchant_a"
 Payment = dict[str, Any]
@@ -27,10 +35,14 @@ Payment = dict[str, Any]
 
 @dataclass
 class Ctx:
-    """What every scenario needs: the API as ``merchant_a``, and the simulator's admin."""
+    """What every scenario needs: the API as ``merchant_a``, and the primary simulator's admin.
+
+    ``fail_over``: the outage lasts until the payment is done (it moves to the secondary).
+    """
 
     api: ApiClient
     sim: SimulatorAdmin
+    fail_over: bool = False
 
 
 def body(
@@ -79,12 +91,16 @@ async def prepaid_insufficient(ctx: Ctx) -> Payment:
 
 async def outage_recovered(ctx: Ctx) -> Payment:
     # Card verification stays up so the card is tokenized; the payment's own calls hit the
-    # outage and are retried by the workflow once it ends.
+    # outage and are retried by the workflow once it ends, or (fail_over) fail over.
     ctx.sim.faults(outage=True, operations=["balance", "authorize", "capture"])
-    paying = asyncio.create_task(start(ctx, 4200))
-    await asyncio.sleep(4)
-    ctx.sim.faults()
-    return await paying
+    try:
+        paying = asyncio.create_task(start(ctx, 4200))
+        if not ctx.fail_over:
+            await asyncio.sleep(4)
+            ctx.sim.faults()
+        return await paying
+    finally:
+        ctx.sim.faults()
 
 
 async def cancel_authorized(ctx: Ctx) -> Payment:
@@ -103,28 +119,48 @@ SCENARIOS: list[Scenario] = [
     ("manual partial capture + 2 refunds", manual_partial_then_refunds, "partially_refunded"),
     ("generic decline", generic_decline, "failed"),
     ("prepaid card, insufficient funds", prepaid_insufficient, "failed"),
-    ("processor outage on/off mid-payment", outage_recovered, "succeeded"),
+    ("primary processor outage mid-payment", outage_recovered, "succeeded"),
     ("cancel of an authorized payment", cancel_authorized, "canceled"),
     ("JPY (exponent 0) and KWD (exponent 3)", yen_and_dinar, "succeeded"),
 ]
 
 
-def ledger_ok(sim: SimulatorAdmin) -> bool:
-    """Print the ledger check; True if it balances and every merchant reconciles."""
-    check = sim.ledger_check()
-    ok = bool(check["balanced"]) and not check["negative_accounts"]
-    print(
-        f"\nledger balanced: {check['balanced']}, negative accounts: {check['negative_accounts']}"
-    )
-    for m in check["merchants"]:
-        fine = m["credited"] == m["captured"] - m["refunded"]
-        ok = ok and fine
-        verdict = "ok" if fine else "MISMATCH"
-        print(
-            f"  {m['merchant_id']:<16} {m['currency']}  credited {m['credited']:>8} = captured "
-            f"{m['captured']:>8} - refunded {m['refunded']:>6}  {verdict}"
-        )
+async def processor_of(settings: Settings, payment_ids: list[str]) -> dict[str, str]:
+    """Which processor authorized each payment (the workflow's view; "-" if none did)."""
+    client = await connect(settings)
+    views = [await payment_view(client, pid) for pid in payment_ids]
+    return {v.payment_id: v.processor or "-" for v in views}
+
+
+async def books_ok(cfg: StackConfig, since: datetime, processors: dict[str, str]) -> bool:
+    """Each processor's own books: a simulator's ledger, Stripe's PaymentIntents."""
+    ok = True
+    for endpoint in demo_books.endpoints(stack_settings(cfg)):
+        if endpoint.kind == "stripe":
+            here = [pid for pid, name in processors.items() if name == endpoint.name]
+            ok = await demo_books.stripe_holds_ok(endpoint, since, here) and ok
+        else:
+            ok = demo_books.ledger_ok(SimulatorAdmin(endpoint.url)) and ok
     return ok
+
+
+async def run_all(ctx: Ctx) -> tuple[list[tuple[str, str, Payment]], bool]:
+    """Every scenario in turn: (name, expected, final payment) rows, and whether all matched."""
+    rows, all_ok = [], True
+    for name, run, expected in SCENARIOS:
+        payment = await run(ctx)
+        all_ok = all_ok and payment["status"] == expected
+        rows.append((name, expected, payment))
+    return rows, all_ok
+
+
+def print_row(name: str, expected: str, payment: Payment, processor: str) -> None:
+    """One line of the table."""
+    failure = payment.get("failure") or {}
+    reason = failure.get("decline_code") or failure.get("code")
+    final = payment["status"] + (f" ({reason})" if reason else "")
+    verdict = "ok" if payment["status"] == expected else "UNEXPECTED"
+    print(f"{payment['id']:<30} {name:<40} {expected:<19} {final:<30} {processor:<10} {verdict}")
 
 
 async def main() -> int:
@@ -134,20 +170,17 @@ async def main() -> int:
     api_url = f"http://127.0.0.1:{cfg.api_port}"
     sim = SimulatorAdmin(f"http://127.0.0.1:{cfg.simulator_port}")
     print(f"through the HTTP API at {api_url} as {MERCHANT}\n")
-    print(f"{'payment id':<30} {'scenario':<40} {'expected':<19} {'final':<36} check")
-    all_ok = True
+    since = datetime.now(UTC)
     async with httpx.AsyncClient(timeout=60) as http:
-        ctx = Ctx(ApiClient(http, api_url, key), sim)
-        for name, run, expected in SCENARIOS:
-            payment = await run(ctx)
-            ok = payment["status"] == expected
-            all_ok = all_ok and ok
-            failure = payment.get("failure") or {}
-            reason = failure.get("decline_code") or failure.get("code")
-            final = payment["status"] + (f" ({reason})" if reason else "")
-            verdict = "ok" if ok else "UNEXPECTED"
-            print(f"{payment['id']:<30} {name:<40} {expected:<19} {final:<36} {verdict}")
-    all_ok = ledger_ok(sim) and all_ok
+        ctx = Ctx(ApiClient(http, api_url, key), sim, fail_over=cfg.stripe_key_file is not None)
+        rows, all_ok = await run_all(ctx)
+    settings = Settings(temporal_address=cfg.temporal_address, run_dir=cfg.run_dir)
+    processors = await processor_of(settings, [payment["id"] for _, _, payment in rows])
+    print(f"{'payment id':<30} {'scenario':<40} {'expected':<19} {'final':<30} "
+          f"{'processor':<10} check")  # fmt: skip
+    for name, expected, payment in rows:
+        print_row(name, expected, payment, processors[payment["id"]])
+    all_ok = await books_ok(cfg, since, processors) and all_ok
     print(f"\nWeb UI: http://127.0.0.1:{cfg.ui_port}/namespaces/default/workflows")
     print(f"API docs: {api_url}/docs")
     print("The stack is still running; `make down` stops it.")

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stack import checks, variables
+from stack import checks, secondary, variables
 from stack.api import api_spec
-from stack.codec import DEFAULT_PORT, codec_server_command, path_secret, ui_codec_args
+from stack.codec import DEFAULT_PORT, codec_spec, path_secret, ui_codec_args
 from stack.commands import (
     REPO_ROOT,
     child_env,
@@ -32,6 +32,8 @@ class StackConfig:
     ui_port: int = 8233
     simulator_port: int = 8081
     secondary_port: int = 8082
+    secondary_processor: str = "simulator"
+    """``simulator`` or ``stripe`` (localstripe behind the Stripe connector)."""
     worker_count: int = 1
     codec_port: int = DEFAULT_PORT
     api_port: int = 8000
@@ -59,6 +61,11 @@ class StackConfig:
     def pids(self) -> Path:
         """Folder of one pid file per running component."""
         return self.run_dir / "pids"
+
+    @property
+    def stripe_key_file(self) -> Path | None:
+        """The Stripe test key's file when the secondary is Stripe, else None."""
+        return secondary.key_file(self.run_dir) if self.secondary_processor == "stripe" else None
 
     @property
     def temporal_address(self) -> str:
@@ -89,7 +96,7 @@ class Component:
 
 def components(cfg: StackConfig) -> list[Component]:
     """Codec server, dev server, simulator and workers, in start order."""
-    codec = codec_component(cfg)
+    codec = Component(**codec_spec(cfg.codec_port, cfg.run_dir, cfg.ui_port))
     temporal = Component(
         name="temporal",
         argv=dev_server_command(
@@ -110,18 +117,24 @@ def components(cfg: StackConfig) -> list[Component]:
         port_var="SIMULATOR_PORT",
         ledger="simulator",
     )
-    # A second, independent processor (own ledger) that payments fail over to.
-    secondary = simulator_component(
+    settings = stack_settings(cfg)
+    workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
+    api = Component(**api_spec(cfg.api_port, settings))
+    return [codec, temporal, simulator, secondary_component(cfg), *workers, api]
+
+
+def secondary_component(cfg: StackConfig) -> Component:
+    """A second, independent processor that payments fail over to: a simulator with its own
+    ledger, or localstripe (``SECONDARY_PROCESSOR=stripe``)."""
+    if cfg.stripe_key_file is not None:
+        return Component(**secondary.localstripe_spec(cfg.secondary_port))
+    return simulator_component(
         cfg,
         name="simulator-secondary",
         port=cfg.secondary_port,
         port_var="SECONDARY_SIMULATOR_PORT",
         ledger="secondary",
     )
-    settings = stack_settings(cfg)
-    workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
-    api = Component(**api_spec(cfg.api_port, settings))
-    return [codec, temporal, simulator, secondary, *workers, api]
 
 
 def stack_settings(cfg: StackConfig) -> dict[str, str]:
@@ -131,6 +144,7 @@ def stack_settings(cfg: StackConfig) -> dict[str, str]:
         simulator_port=cfg.simulator_port,
         run_dir=cfg.run_dir,
         secondary_port=cfg.secondary_port,
+        stripe_key_file=cfg.stripe_key_file,
     )
     # A local stack for development: webhooks may go to 127.0.0.1 (off by default, see SSRF).
     settings["PAYMENTS_WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
@@ -168,25 +182,6 @@ def simulator_component(
         env=child_env(),
         healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
         ports={port_var: port},
-        url=url,
-    )
-
-
-def codec_component(cfg: StackConfig) -> Component:
-    """The codec server the Web UI and the CLI decrypt payloads through."""
-    url = f"http://127.0.0.1:{cfg.codec_port}"
-    argv = codec_server_command(
-        port=cfg.codec_port,
-        run_dir=cfg.run_dir,
-        keyring=cfg.run_dir / "codec-keys.json",
-        ui_port=cfg.ui_port,
-    )
-    return Component(
-        name="codec",
-        argv=argv,
-        env=child_env(),
-        healthy=lambda _r: checks.http_ok(f"{url}/healthz"),
-        ports={"CODEC_PORT": cfg.codec_port},
         url=url,
     )
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from infra.keyring import ensure_keyring
+from stack import secondary
 from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
@@ -37,6 +38,8 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         if ensure_keyring(cfg.run_dir / name):
             print(f"created key file {cfg.run_dir / name}")
     keys = ensure_api_keys(cfg.run_dir)
+    if cfg.stripe_key_file is not None and secondary.ensure_key(cfg.run_dir):
+        print(f"created Stripe test key file {cfg.stripe_key_file} (for localstripe)")
     comps = components(cfg)
     # Check every port first, so a conflict does not leave half a stack running.
     for comp in comps:
@@ -46,7 +49,11 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
     print(f"Temporal gRPC  127.0.0.1:{cfg.temporal_port}")
     print(f"Temporal UI    http://127.0.0.1:{cfg.ui_port}")
     print(f"Simulator      http://127.0.0.1:{cfg.simulator_port} (primary)")
-    print(f"Simulator      http://127.0.0.1:{cfg.secondary_port} (secondary)")
+    if cfg.stripe_key_file is None:
+        print(f"Simulator      http://127.0.0.1:{cfg.secondary_port} (secondary)")
+    else:
+        print(f"localstripe    http://127.0.0.1:{cfg.secondary_port} (secondary, processor "
+              f"'stripe', Stripe connector, key in {cfg.stripe_key_file})")  # fmt: skip
     print(f"Logs           {cfg.logs}")
     _print_metrics(cfg)
     _print_codec(cfg)
@@ -69,8 +76,12 @@ def _print_metrics(cfg: StackConfig) -> None:
         business, sdk = worker_metrics_ports(cfg, i)
         print(f"Metrics        worker-{i} http://127.0.0.1:{business}/metrics (business), "
               f"http://127.0.0.1:{sdk}/metrics (Temporal SDK)")  # fmt: skip
-    sims = f"http://127.0.0.1:{cfg.simulator_port}/metrics, :{cfg.secondary_port}/metrics"
-    print(f"Metrics        API http://127.0.0.1:{cfg.api_port}/metrics, simulators {sims}")
+    sims = f"http://127.0.0.1:{cfg.simulator_port}/metrics"
+    if cfg.stripe_key_file is None:
+        sims = f"simulators {sims}, :{cfg.secondary_port}/metrics"
+    else:
+        sims = f"simulator {sims}"
+    print(f"Metrics        API http://127.0.0.1:{cfg.api_port}/metrics, {sims}")
 
 
 def _print_codec(cfg: StackConfig) -> None:

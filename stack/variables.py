@@ -15,6 +15,8 @@ class Variable:
     field: str
     default: int | float | str
     meaning: str
+    choices: tuple[str, ...] = ()
+    """The words a text variable may take (read checks them); empty for numbers and paths."""
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -24,7 +26,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("TEMPORAL_UI_PORT", "ui_port", 8233, "dev server Web UI port"),
     Variable("SIMULATOR_PORT", "simulator_port", 8081, "primary processor simulator HTTP port"),
     Variable("SECONDARY_SIMULATOR_PORT", "secondary_port", 8082,
-             "secondary processor simulator HTTP port"),
+             "secondary processor HTTP port (the simulator, or localstripe)"),
+    Variable("SECONDARY_PROCESSOR", "secondary_processor", "simulator",
+             "simulator, or stripe: localstripe via the Stripe connector", ("simulator", "stripe")),
     Variable("WORKER_COUNT", "worker_count", 1, "number of worker processes"),
     Variable("CODEC_PORT", "codec_port", 8234, "codec server HTTP port"),
     Variable("API_PORT", "api_port", 8000, "merchant HTTP API port"),
@@ -35,15 +39,21 @@ VARIABLES: tuple[Variable, ...] = (
 )  # fmt: skip
 
 
-def read(env: Mapping[str, str]) -> dict[str, int | float]:
-    """The numeric settings found in ``env``, by ``StackConfig`` field.
+def read(env: Mapping[str, str]) -> dict[str, int | float | str]:
+    """The settings found in ``env`` (numbers and words, not paths), by ``StackConfig`` field.
 
     Raises:
-        ValueError: A variable is set to something that is not a number of its kind.
+        ValueError: A variable is set to something that is not a number of its kind, or not
+            one of its words.
     """
-    values: dict[str, int | float] = {}
+    values: dict[str, int | float | str] = {}
     for var in VARIABLES:
-        if isinstance(var.default, str) or var.name not in env:
+        if var.name not in env:
+            continue
+        if var.choices:
+            values[var.field] = _word(var, env[var.name])
+            continue
+        if isinstance(var.default, str):
             continue
         kind = type(var.default)
         try:
@@ -51,6 +61,12 @@ def read(env: Mapping[str, str]) -> dict[str, int | float]:
         except ValueError:
             raise ValueError(f"{var.name} must be a number, not {env[var.name]!r}") from None
     return values
+
+
+def _word(var: Variable, value: str) -> str:
+    if value not in var.choices:
+        raise ValueError(f"{var.name} must be one of {', '.join(var.choices)}, not {value!r}")
+    return value
 
 
 def _shown(var: Variable) -> str:

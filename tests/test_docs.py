@@ -109,9 +109,12 @@ def test_every_stack_setting_is_a_documented_variable(tmp_path: Path) -> None:
     assert {k: v for k, v in fields.items() if k != "run_dir"} == {
         k: v for k, v in documented.items() if k != "run_dir"
     }
-    env = {v.name: "4242" for v in variables.VARIABLES if v.field != "run_dir"}
+    numbers = [v for v in variables.VARIABLES if v.field != "run_dir" and not v.choices]
+    words = [v for v in variables.VARIABLES if v.choices]
+    env = {v.name: "4242" for v in numbers} | {v.name: v.choices[-1] for v in words}
     cfg = StackConfig.from_env({**env, "PAYMENTS_RUN_DIR": str(tmp_path)})
-    assert all(getattr(cfg, v.field) == 4242 for v in variables.VARIABLES if v.field != "run_dir")
+    assert all(getattr(cfg, v.field) == 4242 for v in numbers)
+    assert all(getattr(cfg, v.field) == v.choices[-1] for v in words)
 
 
 def test_stack_help_and_docs_list_every_variable() -> None:
@@ -127,6 +130,14 @@ def test_bad_stack_variable_is_one_line(capsys: pytest.CaptureFixture[str]) -> N
         mp.setenv("TEMPORAL_PORT", "seventy")
         assert stack_main.main(["status"]) == 2
     assert capsys.readouterr().err == "error: TEMPORAL_PORT must be a number, not 'seventy'\n"
+
+
+def test_unknown_secondary_processor_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SECONDARY_PROCESSOR", "paypal")
+        assert stack_main.main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: SECONDARY_PROCESSOR must be one of simulator, stripe, not 'paypal'\n"
 
 
 def test_the_test_card_table_names_every_card_of_the_cli() -> None:

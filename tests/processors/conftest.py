@@ -28,7 +28,7 @@ TARGETS: dict[str, tuple[str, Callable[..., Target]]] = {
 
 @pytest.fixture(scope="session")
 def localstripe(run_dir: Path) -> Iterator[LocalStripe]:
-    """localstripe on 127.0.0.1, on a free port, its state in memory (``localstripe_run``)."""
+    """localstripe on 127.0.0.1, on a free port, its state in memory (``stack.localstripe``)."""
     with local_stripe(run_dir) as fake:
         yield fake
 

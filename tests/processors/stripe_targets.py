@@ -47,9 +47,9 @@ class LocalStripe:
 
 @contextmanager
 def local_stripe(run_dir: Path) -> Iterator[LocalStripe]:
-    """Start localstripe through ``localstripe_run`` (loopback, OS-picked port, memory state)."""
+    """Start localstripe through ``stack.localstripe`` (loopback, OS-picked port, memory state)."""
     log = (run_dir / "localstripe.log").open("w")
-    cmd = [sys.executable, "-m", "tests.processors.localstripe_run"]
+    cmd = [sys.executable, "-m", "stack.localstripe"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
     os.environ[KEY_ENV] = "sk_test_localstripe"
     try:

@@ -1,15 +1,19 @@
-"""Run localstripe on 127.0.0.1, its state in memory, on a port the OS picks.
+"""Run localstripe (a fake Stripe) on 127.0.0.1, its state in memory.
 
 localstripe's own CLI binds every interface (``::``) and pickles its whole store to the fixed
-file ``/tmp/localstripe.pickle`` on every write (shared by every run on the machine). This
-launcher keeps the store in memory, binds loopback only, lets a card PaymentMethod
-come without a CVC as Stripe does and prints ``port=<n>`` once listening.
+file ``/tmp/localstripe.pickle`` on every write (shared by every run on the machine): never use
+it. This launcher keeps the store in memory (a restart forgets every object), binds loopback
+only, lets a card PaymentMethod come without a CVC and lists filter on ``created`` as Stripe
+does, and prints ``port=<n>`` once listening. The stack runs it as the secondary processor
+with ``SECONDARY_PROCESSOR=stripe``; the conformance suite runs it as a target.
 
-Usage: ``python -m tests.processors.localstripe_run``
+Usage: ``python -m stack.localstripe [--port N]`` (0, the default: a port the OS picks).
+localstripe is a dev dependency (``make venv`` installs it).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import socket
 from typing import Any
@@ -20,7 +24,7 @@ from localstripe import resources, server
 
 def _memory_only() -> None:
     # Store.__setitem__ calls dump_to_disk on every write; keep the store in this process only.
-    resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
+    resources.Store.dump_to_disk = lambda self: None
 
 
 def _cvc_optional() -> None:
@@ -34,7 +38,7 @@ def _cvc_optional() -> None:
             card = {**card, "cvc": "000"}
         original(self, *args, card=card, **kwargs)
 
-    resources.PaymentMethod.__init__ = init  # type: ignore[method-assign]
+    resources.PaymentMethod.__init__ = init
 
 
 def _created_filter() -> None:
@@ -55,9 +59,11 @@ def _filtered(base: Any) -> Any:
     return list_all
 
 
-async def _serve() -> None:
+async def _serve(port: int) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    # A restart on the same port must not wait for the old connections' TIME_WAIT.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     runner = web.AppRunner(server.app, access_log=None)
     await runner.setup()
     await web.SockSite(runner, sock).start()
@@ -65,12 +71,15 @@ async def _serve() -> None:
     await asyncio.Event().wait()
 
 
-def main() -> None:
-    """Serve until killed."""
+def main(argv: list[str] | None = None) -> None:
+    """Serve on 127.0.0.1 until killed."""
+    parser = argparse.ArgumentParser(prog="python -m stack.localstripe", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 lets the OS pick")
+    args = parser.parse_args(argv)
     _memory_only()
     _cvc_optional()
     _created_filter()
-    asyncio.run(_serve())
+    asyncio.run(_serve(args.port))
 
 
 if __name__ == "__main__":
