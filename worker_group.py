@@ -60,13 +60,15 @@ def processor_workers(
     ``queue_limits=False`` limits each worker instead of the queue (``max_activities_per_
     second``): the old per-process limit, which tests and benchmarks compare against.
     """
-    scope = "max_task_queue_activities_per_second" if queue_limits else "max_activities_per_second"
     return [
         Worker(
             client,
             task_queue=processor_task_queue(settings.task_queue, p.name),
             activities=list(calls),
-            **{scope: settings.processor_rate(p)},
+            max_task_queue_activities_per_second=settings.processor_rate(p)
+            if queue_limits
+            else None,
+            max_activities_per_second=None if queue_limits else settings.processor_rate(p),
             max_concurrent_activities=settings.max_concurrent_activities,
             activity_task_poller_behavior=_pollers(settings),
             graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_seconds),
