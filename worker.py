@@ -8,18 +8,10 @@ import logging
 import os
 import signal
 import sys
-from datetime import timedelta
-from typing import Any
 
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import (
-    PollerBehavior,
-    PollerBehaviorAutoscaling,
-    PollerBehaviorSimpleMaximum,
-    Worker,
-    WorkflowRunner,
-)
+from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.clients import WorkerHttp, worker_http, worker_processors
@@ -38,6 +30,7 @@ from processors.routing import ProcessorBoard
 from stores.findings import FindingStore
 from stores.merchants import MerchantDirectory
 from stores.vault import CardVault
+from worker_group import WorkerGroup, processor_workers, worker_tuning
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation import ReconciliationWorkflow
 from workflows.reconciliation_schedule import ensure_schedule
@@ -66,27 +59,6 @@ def sandboxed_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def _pollers(settings: Settings) -> PollerBehavior:
-    if settings.poller_autoscaling:
-        # Grows pollers while polls return work and shrinks them when idle (make bench).
-        return PollerBehaviorAutoscaling(maximum=settings.max_pollers)
-    return PollerBehaviorSimpleMaximum(maximum=settings.max_pollers)
-
-
-def worker_tuning(settings: Settings) -> dict[str, Any]:
-    """Slots, pollers, sticky cache and eager dispatch from settings, for every worker."""
-    return {
-        "max_concurrent_activities": settings.max_concurrent_activities,
-        "max_concurrent_local_activities": settings.max_concurrent_local_activities,
-        "max_concurrent_workflow_tasks": settings.max_concurrent_workflow_tasks,
-        "max_cached_workflows": settings.max_cached_workflows,
-        "workflow_task_poller_behavior": _pollers(settings),
-        "activity_task_poller_behavior": _pollers(settings),
-        "disable_eager_activity_execution": not settings.eager_activities,
-        "graceful_shutdown_timeout": timedelta(seconds=settings.graceful_shutdown_seconds),
-    }
-
-
 def processor_board(settings: Settings) -> ProcessorBoard:
     """Breakers and rate limits for this worker; state changes go to a file operators read."""
     state_file = settings.run_dir / "breakers" / f"worker-{os.getpid()}.json"
@@ -103,6 +75,7 @@ def processor_board(settings: Settings) -> ProcessorBoard:
         reset_seconds=settings.breaker_reset_seconds,
         rate=settings.processor_rate_per_second,
         burst=settings.processor_burst,
+        rates={p.name: settings.processor_rate(p) for p in settings.resolved_processors()},
         on_change=publish,
     )
     metrics.set_breakers(board.states())
@@ -114,8 +87,14 @@ def build_worker(
     settings: Settings,
     http: WorkerHttp,
     runner: WorkflowRunner | None = None,
-) -> Worker:
-    """A worker for the payment workflow and its activities, with limits from settings."""
+    *,
+    queue_limits: bool = True,
+) -> WorkerGroup:
+    """The payments queue's worker and one worker per processor queue, limits from settings.
+
+    The payments queue keeps every activity too: histories from before the per-processor
+    queues scheduled processor calls there.
+    """
     at_rest = load_keyring(settings.resolved_vault_key_file())
     vault = CardVault(settings.resolved_vault_db(), at_rest)
     processors = worker_processors(settings, http)
@@ -131,7 +110,7 @@ def build_worker(
         processors=processors,
         store=FindingStore(settings.run_dir / "reconciliation.db"),
     )
-    return Worker(
+    main = Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[PaymentWorkflow, ReconciliationWorkflow],
@@ -139,6 +118,9 @@ def build_worker(
         workflow_runner=runner or sandboxed_runner(),
         **worker_tuning(settings),
     )
+    calls = activities.processor_calls()
+    queues = processor_workers(client, settings, calls, queue_limits=queue_limits)
+    return WorkerGroup([main, *queues])
 
 
 def sdk_runtime(settings: Settings) -> Runtime | None:

@@ -181,3 +181,7 @@ class PaymentActivities:
             self.void,
             self.refund,
         ]
+
+    def processor_calls(self) -> list[Any]:
+        """The normal activities that call one processor: its task queue's activities."""
+        return [self.authorize, self.inquire, self.capture, self.void, self.refund]

@@ -23,6 +23,8 @@ class ProcessorEndpoint(BaseModel):
     """A file holding the processor's secret key (``stripe``); never the key itself here."""
     api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]{0,63}$")
     """The name of an environment variable holding the secret key (``stripe``)."""
+    rate_per_second: float | None = Field(default=None, gt=0)
+    """The contracted rate across all workers; unset: ``PAYMENTS_PROCESSOR_RATE_PER_SECOND``."""
 
 
 class Settings(BaseSettings):
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     breaker_threshold: int = Field(default=5, gt=0)
     breaker_reset_seconds: float = Field(default=15.0, gt=0)
     processor_rate_per_second: float = Field(default=500.0, gt=0)
+    """Each processor's rate unless its entry sets ``rate_per_second``: the server holds it for
+    the processor's task queue across all workers; each worker's bucket holds it too."""
     processor_burst: float = Field(default=100.0, ge=1)
     unknown_outcome_alert_seconds: int = Field(default=300, gt=0)
     """How long an unresolved outcome may last before the payment shows ``outcome_unknown``."""
@@ -115,6 +119,10 @@ class Settings(BaseSettings):
     def resolved_processors(self) -> list[ProcessorEndpoint]:
         """The processors to route between."""
         return self.processors or [ProcessorEndpoint(name="primary", url=self.processor_url)]
+
+    def processor_rate(self, processor: ProcessorEndpoint) -> float:
+        """Calls per second ``processor`` may get from all workers together."""
+        return processor.rate_per_second or self.processor_rate_per_second
 
     def resolved_codec_key_file(self) -> Path:
         """Where the payload keyring lives."""

@@ -1,4 +1,9 @@
-"""Per-processor circuit breakers and rate limits, held in each worker process."""
+"""Per-processor circuit breakers and rate limits, held in each worker process.
+
+The rate limit that holds across workers is the server's, on each processor's task queue
+(``worker_group``); the bucket here is this process's own ceiling (and the only one for the
+local balance check).
+"""
 
 from __future__ import annotations
 
@@ -104,12 +109,15 @@ class ProcessorBoard:
         reset_seconds: float,
         rate: float,
         burst: float,
+        rates: dict[str, float] | None = None,
         on_change: Callable[[dict[str, str]], None] | None = None,
     ) -> None:
-        """``priorities`` maps processor name to priority (lower goes first)."""
+        """``priorities`` maps processor name to priority (lower goes first); ``rates`` maps a
+        name to its own rate (``rate`` for the others)."""
         self._priorities = priorities
         self.breakers = {n: CircuitBreaker(threshold, reset_seconds) for n in priorities}
-        self.buckets = {n: TokenBucket(rate, burst) for n in priorities}
+        rates = rates or {}
+        self.buckets = {n: TokenBucket(rates.get(n, rate), burst) for n in priorities}
         self._on_change = on_change
 
     def order(self) -> list[str]:

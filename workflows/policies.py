@@ -84,6 +84,22 @@ POLICIES: dict[StepName, StepPolicy] = {
 }
 
 
+PROCESSOR_QUEUES_PATCH = "per-processor-task-queues"
+"""Patch id: from it on, a processor's calls run on that processor's own task queue."""
+
+# Normal activities that call one processor: each goes to that processor's task queue, whose
+# server-side rate limit holds across every worker (docs/processors.md, "Rate limits"). Balance
+# is local (it runs inside the workflow task, on no queue) and stays under each worker's bucket.
+PROCESSOR_STEPS = frozenset(
+    {StepName.AUTHORIZE, StepName.INQUIRE, StepName.CAPTURE, StepName.VOID, StepName.REFUND}
+)
+
+
+def processor_task_queue(task_queue: str, processor: str) -> str:
+    """The activity task queue of ``processor``'s calls for workflows on ``task_queue``."""
+    return f"{task_queue}-processor-{processor}"
+
+
 def step_options(step: StepName, within: timedelta | None = None) -> dict[str, Any]:
     """Timeouts and retry policy for ``step``; ``within`` overrides its schedule-to-close."""
     policy = POLICIES[step]
@@ -95,10 +111,24 @@ def step_options(step: StepName, within: timedelta | None = None) -> dict[str, A
 
 
 async def run_step(
-    step: StepName, activity: Callable[..., Any], *args: Any, within: timedelta | None = None
+    step: StepName,
+    activity: Callable[..., Any],
+    *args: Any,
+    within: timedelta | None = None,
+    processor: str | None = None,
 ) -> Any:
-    """Execute ``activity`` as the policy table says (local or normal activity)."""
+    """Execute ``activity`` as the policy table says (local or normal activity).
+
+    A normal activity calling ``processor`` goes to that processor's task queue, except in
+    histories from before the patch, which scheduled it on the workflow's own queue.
+    """
     options = step_options(step, within)
     if POLICIES[step].local:
         return await workflow.execute_local_activity_method(activity, *args, **options)
+    if (
+        processor is not None
+        and step in PROCESSOR_STEPS
+        and workflow.patched(PROCESSOR_QUEUES_PATCH)
+    ):
+        options["task_queue"] = processor_task_queue(workflow.info().task_queue, processor)
     return await workflow.execute_activity_method(activity, *args, **options)

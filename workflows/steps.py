@@ -74,7 +74,9 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         amount=req.amount,
         hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
     )
-    result: AuthorizeResult = await run_step(StepName.AUTHORIZE, PaymentActivities.authorize, arg)
+    result: AuthorizeResult = await run_step(
+        StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor
+    )
     return result
 
 
@@ -82,7 +84,7 @@ async def inquire(s: PaymentState, processor: str, within: timedelta) -> Inquiry
     """Ask ``processor`` what became of the authorization request."""
     arg = InquireInput(processor=processor, idempotency_key=authorize_key(s))
     result: Inquiry = await run_step(
-        StepName.INQUIRE, PaymentActivities.inquire, arg, within=within
+        StepName.INQUIRE, PaymentActivities.inquire, arg, within=within, processor=processor
     )
     return result
 
@@ -102,7 +104,9 @@ async def capture(s: PaymentState, amount: int) -> CaptureResult:
         authorization_id=auth_id,
         amount=amount,
     )
-    result: CaptureResult = await run_step(StepName.CAPTURE, PaymentActivities.capture, arg)
+    result: CaptureResult = await run_step(
+        StepName.CAPTURE, PaymentActivities.capture, arg, processor=processor
+    )
     return result
 
 
@@ -115,7 +119,9 @@ async def void(s: PaymentState) -> VoidResult:
         payment_id=s.request.payment_id,
         authorization_id=auth_id,
     )
-    result: VoidResult = await run_step(StepName.VOID, PaymentActivities.void, arg)
+    result: VoidResult = await run_step(
+        StepName.VOID, PaymentActivities.void, arg, processor=processor
+    )
     return result
 
 
@@ -131,7 +137,9 @@ async def refund(s: PaymentState, refund_id: str, amount: int) -> RefundResult:
         authorization_id=auth_id,
         amount=amount,
     )
-    result: RefundResult = await run_step(StepName.REFUND, PaymentActivities.refund, arg)
+    result: RefundResult = await run_step(
+        StepName.REFUND, PaymentActivities.refund, arg, processor=processor
+    )
     return result
 
 

@@ -18,9 +18,13 @@ from stack.commands import temporal_binary
 from tests.workflows.fakes import FakeProcessors
 from tests.workflows.harness import Tier
 from worker import sandboxed_runner
+from worker_group import WorkerGroup
 from workflows.payment import PaymentWorkflow
+from workflows.policies import processor_task_queue
 
 TASK_QUEUE = "workflow-tier"
+PROCESSORS = ("primary", "secondary")
+"""Every processor name the tier's scripts route to: each has its own task queue."""
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +47,20 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 async def tier(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Tier]:
     """The tier's worker (the real workflow and sandbox, fake activities) and its driver."""
     fake = FakeProcessors()
-    worker = Worker(
-        time_skipping_env.client,
+    client = time_skipping_env.client
+    main = Worker(
+        client,
         task_queue=TASK_QUEUE,
         workflows=[PaymentWorkflow],
         activities=fake.all(),
         workflow_runner=sandboxed_runner(),
     )
-    async with worker:
+    # As in production: processor calls go to each processor's queue (the fakes serve all).
+    queues = [
+        Worker(client, task_queue=processor_task_queue(TASK_QUEUE, name), activities=fake.all())
+        for name in PROCESSORS
+    ]
+    async with WorkerGroup([main, *queues]):
         yield Tier(time_skipping_env, fake, TASK_QUEUE)
 
 
