@@ -17,6 +17,7 @@ from processors.models import (
     AuthorizeRequest,
     Capture,
     Card,
+    PaymentMethodFacts,
     RefundMade,
     Refusal,
     Release,
@@ -168,4 +169,19 @@ def refund_effect(refund: Obj) -> Effect:
         at=_at(refund["created"]),
         idempotency_key=meta.get("idempotency_key"),
         reference=f"refund:{meta.get('refund_id')}",
+    )
+
+
+def method_facts(pm: Obj) -> PaymentMethodFacts:
+    """A card PaymentMethod's display facts; any other type cannot pay a card payment."""
+    card = pm.get("card")
+    if pm.get("type") != "card" or not card:
+        raise ProcessorFailure(
+            ErrorType.INVALID_REQUEST, "payment_method_not_card", "not a card PaymentMethod"
+        )
+    return PaymentMethodFacts(
+        brand=str(card["brand"]),
+        last4=str(card["last4"]),
+        exp_month=int(card["exp_month"]),
+        exp_year=int(card["exp_year"]),
     )
