@@ -135,7 +135,8 @@ class StripeProcessor:
         """Brand, last four and expiry of a card PaymentMethod of this account; an unknown id
         is ``INVALID_REQUEST`` ``resource_missing`` (as Stripe answers it)."""
         methods = self._client.v1.payment_methods
-        return wire.method_facts(await self._call(methods.retrieve_async(payment_method_id)))
+        pending = methods.retrieve_async(payment_method_id)
+        return wire.method_facts(await self._call(pending, wire.missing_method))
 
     async def capture(self, req: CaptureRequest) -> Capture:
         """Capture ``amount``; Stripe releases the rest of the hold."""

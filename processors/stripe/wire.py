@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import stripe
+
 from payments.errors import DeclineCode, ErrorType
 from processors.books import Effect, EffectKind
 from processors.errors import ProcessorFailure
@@ -23,7 +25,7 @@ from processors.models import (
     Release,
     ReleaseStatus,
 )
-from processors.stripe.failures import CARD_CODES
+from processors.stripe.failures import CARD_CODES, failure_of
 
 Obj = dict[str, Any]
 HOLD = timedelta(days=7)
@@ -185,3 +187,12 @@ def method_facts(pm: Obj) -> PaymentMethodFacts:
         exp_month=int(card["exp_month"]),
         exp_year=int(card["exp_year"]),
     )
+
+
+def missing_method(exc: stripe.StripeError) -> ProcessorFailure:
+    """A 404 on a PaymentMethod is ``resource_missing`` (localstripe leaves the code out)."""
+    if exc.http_status == 404:
+        return ProcessorFailure(
+            ErrorType.INVALID_REQUEST, "resource_missing", "no such PaymentMethod"
+        )
+    return failure_of(exc)
