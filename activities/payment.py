@@ -120,7 +120,8 @@ class PaymentActivities:
     @activity.defn(name="check_balance")
     async def check_balance(self, req: BalanceCheckInput) -> BalanceCheckResult:
         """Ask how much the card can spend, so a prepaid card short of funds fails early."""
-        if not self._fleet.processors[req.processor].capabilities.has(Capability.BALANCE_CHECK):
+        has = self._fleet.processors[req.processor].capabilities.has(Capability.BALANCE_CHECK)
+        if req.card_token is None or not has:
             return BalanceCheckResult(available=NO_LIMIT_KNOWN, funding="unknown")
         ask = BalanceRequest(card=await self._card(req.card_token, None), currency=req.currency)
         data = await self._call(req.processor, lambda p: p.balance(ask), may_fail_over=True)
@@ -128,8 +129,12 @@ class PaymentActivities:
 
     @activity.defn(name="authorize")
     async def authorize(self, req: AuthorizeInput) -> AuthorizeResult:
-        """Place a hold; the token is resolved to a card number only here, in memory."""
-        ask = io.authorize_request(req, await self._card(req.card_token, req.merchant_id))
+        """Place a hold; the token is resolved to a card number only here, in memory. A
+        processor's own PaymentMethod goes to it as it is (no vault card, no CVC)."""
+        card = None
+        if req.processor_payment_method is None:
+            card = await self._card(req.card_token or "", req.merchant_id)
+        ask = io.authorize_request(req, card)
         auth = await self._call(req.processor, lambda p: p.authorize(ask), may_fail_over=True)
         return io.authorize_result(auth)
 

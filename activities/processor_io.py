@@ -28,13 +28,15 @@ from processors.models import (
 )
 
 
-def authorize_request(req: AuthorizeInput, card: Card) -> AuthorizeRequest:
-    """The hold to place for ``req``, on the card its token resolved to."""
+def authorize_request(req: AuthorizeInput, card: Card | None) -> AuthorizeRequest:
+    """The hold to place for ``req``, on the card its token resolved to (None: on the
+    processor's own PaymentMethod that ``req`` names)."""
     return AuthorizeRequest(
         idempotency_key=req.idempotency_key,
         payment_id=req.payment_id,
         merchant_id=req.merchant_id,
         card=card,
+        payment_method_id=req.processor_payment_method,
         amount=req.amount,
         hold_ttl_seconds=req.hold_ttl_seconds,
     )

@@ -55,6 +55,15 @@ class CardIn(Strict):
     cvc: stated.Cvc
 
 
+class ProcessorPaymentMethodIn(Strict):
+    """A PaymentMethod the merchant created at one of our processors (Stripe ``pm_...``, e.g.
+    from Stripe.js): the payment is pinned to that processor and never fails over."""
+
+    processor: stated.ProcessorName
+    """The configured name of a processor that takes its own PaymentMethods (kind ``stripe``)."""
+    id: stated.ProcessorMethodId
+
+
 class CustomerIn(Strict):
     """Who pays; the e-mail is kept only in encrypted workflow payloads."""
 
@@ -63,7 +72,8 @@ class CustomerIn(Strict):
 
 
 class CreatePayment(Strict):
-    """``POST /v1/payments``: exactly one of ``card`` and ``payment_method``."""
+    """``POST /v1/payments``: exactly one of ``card``, ``payment_method`` (our vault's token) and
+    ``processor_payment_method`` (a processor's own PaymentMethod)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=stated.CREATE_PAYMENT)
 
@@ -71,6 +81,7 @@ class CreatePayment(Strict):
     currency: ApiCurrency
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
+    processor_payment_method: ProcessorPaymentMethodIn | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
     customer: CustomerIn | None = None
     description: stated.Text | None = None

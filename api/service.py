@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api import temporal
+from api import pinned, temporal
 from api.answers import Answer, ok
 from api.deps import AppState
 from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
+from api.pinned import PinnedMethod
 from api.schemas import ApiStatus, CreatePayment
 from api.views import Language, failure_error, payment_out, refund_out
 from facade import operations as ops
@@ -37,9 +38,12 @@ from workflows.payment import PaymentWorkflow
 # within confirm_wait_seconds + QUERY_GRACE_SECONDS (plus one describe) - 202 ``processing`` if
 # no result came by then.
 QUERY_GRACE_SECONDS = 2.0
+_CARD_SOURCES = ("card", "payment_method", "processor_payment_method")
 
 
-def check_create(state: AppState, merchant: str, body: CreatePayment) -> ValidCard | CardFacts:
+def check_create(
+    state: AppState, merchant: str, body: CreatePayment
+) -> ValidCard | CardFacts | PinnedMethod:
     """Every check that needs no network, before the key is claimed; returns the card.
 
     Raises:
@@ -49,12 +53,15 @@ def check_create(state: AppState, merchant: str, body: CreatePayment) -> ValidCa
     for key, value in body.metadata.items():
         reject_card_like(key, param="metadata")
         reject_card_like(value, param=f"metadata[{key}]")
-    if body.card is None and body.payment_method is None:
-        raise InvalidRequest("card or payment_method is required", code="parameter_missing",
-                             param="card")  # fmt: skip
-    if body.card is not None and body.payment_method is not None:
-        raise InvalidRequest("give card or payment_method, not both", code="parameter_invalid",
-                             param="payment_method")  # fmt: skip
+    given = [n for n in _CARD_SOURCES if getattr(body, n) is not None]
+    if not given:
+        raise InvalidRequest("card, payment_method or processor_payment_method is required",
+                             code="parameter_missing", param="card")  # fmt: skip
+    if len(given) > 1:
+        raise InvalidRequest(f"give one of {', '.join(_CARD_SOURCES)}, not several",
+                             code="parameter_invalid", param=given[-1])  # fmt: skip
+    if body.processor_payment_method is not None:
+        return pinned.check(state, body.processor_payment_method)
     if body.card is not None:
         c = body.card
         raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)
@@ -83,9 +90,10 @@ def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
 
 
 async def card_facts(
-    state: AppState, merchant: str, card: ValidCard | CardFacts, lang: Language
+    state: AppState, merchant: str, card: ValidCard | CardFacts | PinnedMethod, lang: Language
 ) -> CardFacts:
-    """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor).
+    """A vault token of ``merchant``'s for a raw card (CVC checked once with the processor);
+    for a processor's own PaymentMethod, its facts as that processor tells them.
 
     Raises:
         CardDeclined: The processor refused the card; with the customer's words in ``lang``.
@@ -93,6 +101,8 @@ async def card_facts(
     """
     if isinstance(card, CardFacts):
         return card
+    if isinstance(card, PinnedMethod):
+        return await pinned.facts(state, card)
     try:
         return await state.tokenizer.tokenize(card, merchant_id=merchant)
     except CardRefused as refused:
@@ -111,7 +121,7 @@ async def create(
     merchant: str,
     payment_id: str,
     body: CreatePayment,
-    card: ValidCard | CardFacts,
+    card: ValidCard | CardFacts | PinnedMethod,
     lang: Language,
 ) -> Answer:
     """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
@@ -139,6 +149,8 @@ async def create(
             refund_window_seconds=s.refund_window_seconds,
         ),
         created_at=created,
+        pinned_processor=card.processor if isinstance(card, PinnedMethod) else None,
+        processor_payment_method=card.id if isinstance(card, PinnedMethod) else None,
     )
     view = await temporal.call(_start(state, req), wait=s.confirm_wait_seconds + 5)
     if (view.merchant_id, view.amount, view.currency) != (merchant, body.amount, body.currency):

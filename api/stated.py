@@ -34,6 +34,15 @@ Month = Annotated[StrictInt, documented(minimum=1, maximum=12)]
 Year = Annotated[StrictInt, documented(minimum=2000, maximum=2100)]
 Cvc = Annotated[StrictStr, StringConstraints(max_length=8), documented(pattern="^[0-9]{3,4}$")]
 
+# A processor's configured name (infra.settings.ProcessorEndpoint) and its own PaymentMethod id
+# (payments.models.ProcessorMethodId).
+ProcessorName = Annotated[
+    StrictStr, StringConstraints(max_length=32), documented(pattern="^[a-z0-9_\\-]{1,32}$")
+]
+ProcessorMethodId = Annotated[
+    StrictStr, StringConstraints(max_length=255), documented(pattern="^pm_[A-Za-z0-9_]+$")
+]
+
 # What payments.webhook_urls.check_url checks first: an http(s) URL with a host and no white
 # space; the rest (credentials, port range, the address's class) the document cannot state.
 WebhookUrl = Annotated[
@@ -59,6 +68,6 @@ _CREATE_EXAMPLE: JsonDict = {
 }
 # CreatePayment as a whole.
 CREATE_PAYMENT: JsonDict = {
-    **exactly_one_of("card", "payment_method"),
+    **exactly_one_of("card", "payment_method", "processor_payment_method"),
     "examples": [_CREATE_EXAMPLE],
 }

@@ -6,9 +6,9 @@ the failover over the Protocol; the tokenizer only holds what it needs.)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from infra.keyring import load_keyring
@@ -32,6 +32,8 @@ class CardTokenizer:
     vault: CardVault
     processors: Sequence[Processor]
     """In failover order (priority)."""
+    named: Mapping[str, Processor] = field(default_factory=dict)
+    """The same processors by their configured name (a processor's own PaymentMethods)."""
 
     async def tokenize(self, raw: RawCard, *, merchant_id: str) -> CardFacts:
         """A vault token only ``merchant_id`` can pay with, and the card's display facts."""
@@ -61,7 +63,7 @@ async def open_tokenizer(
         vault = CardVault(settings.resolved_vault_db(), keyring)
     endpoints = settings.resolved_processors()
     async with opened(endpoints, timeout_seconds=settings.processor_timeout_seconds) as held:
-        yield CardTokenizer(vault, tuple(held.values()))
+        yield CardTokenizer(vault, tuple(held.values()), dict(held))
 
 
 async def tokenize_card(settings: Settings, raw: RawCard, *, merchant_id: str) -> CardFacts:

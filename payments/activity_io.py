@@ -20,7 +20,8 @@ class BalanceCheckInput(Frozen):
     processor: str
 
     payment_id: str
-    card_token: str
+    card_token: str | None
+    """None for a processor's own PaymentMethod: only the processor knows that card."""
     currency: Currency
 
 
@@ -39,9 +40,12 @@ class AuthorizeInput(Frozen):
     idempotency_key: str
     payment_id: str
     merchant_id: str
-    card_token: str
+    card_token: str | None = None
     amount: Money
     hold_ttl_seconds: StrictInt
+    processor_payment_method: str | None = None
+    """The processor's own PaymentMethod id, sent instead of the vault card of ``card_token``
+    (exactly one of the two is set)."""
 
 
 class RouteResult(Frozen):

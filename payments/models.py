@@ -9,7 +9,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from payments.cards import CARD_LIKE
 from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
@@ -34,9 +42,13 @@ class CaptureMethod(StrEnum):
 
 
 class CardFacts(Frozen):
-    """What may be shown about a card: never the full number, never the CVC."""
+    """What may be shown about a card: never the full number, never the CVC.
 
-    token: Annotated[str, StringConstraints(pattern=r"^pm_[A-Za-z0-9]{16,64}$")]
+    ``token`` is the vault's token; None for a card known only to one processor (a processor's
+    own PaymentMethod, see ``PaymentRequest.processor_payment_method``).
+    """
+
+    token: Annotated[str, StringConstraints(pattern=r"^pm_[A-Za-z0-9]{16,64}$")] | None = None
     brand: str
     last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     exp_month: Annotated[StrictInt, Field(ge=1, le=12)]
@@ -50,6 +62,11 @@ class PaymentOptions(Frozen):
     refund_window_seconds: Annotated[StrictInt, Field(ge=0)] = 30 * 86400
     unknown_outcome_alert_seconds: Annotated[StrictInt, Field(gt=0)] = 300
 
+
+ProcessorMethodId = Annotated[
+    str, StringConstraints(min_length=4, max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")
+]
+"""A processor's own PaymentMethod id (Stripe ``pm_...``); never a vault token."""
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 FreeText = Annotated[str, StringConstraints(max_length=500)]
@@ -92,6 +109,12 @@ class PaymentRequest(Frozen):
     created_at: datetime | None = None
     """When the API accepted the payment; None (direct mode, older histories): the workflow's
     start time. Either way the same instant the API's list shows."""
+    pinned_processor: Identifier | None = None
+    """Authorize only at this processor (configured name): no failover, whatever happens.
+    None (and every older history): any processor in routing order."""
+    processor_payment_method: ProcessorMethodId | None = None
+    """The pinned processor's own PaymentMethod id, sent instead of a vault card; then
+    ``card.token`` is None and the CVC never reached us."""
 
     _description_check = field_validator("description")(_no_card_numbers)
 
@@ -102,6 +125,14 @@ class PaymentRequest(Frozen):
             _no_card_numbers(key)
             _no_card_numbers(text)
         return value
+
+    @model_validator(mode="after")
+    def _one_card_source(self) -> PaymentRequest:
+        if (self.processor_payment_method is None) == (self.card.token is None):
+            raise ValueError("exactly one of card.token and processor_payment_method")
+        if self.processor_payment_method is not None and self.pinned_processor is None:
+            raise ValueError("a processor_payment_method needs its pinned_processor")
+        return self
 
 
 class Failure(Frozen):

@@ -102,8 +102,9 @@ class PaymentOut(Frozen):
     amount_refunded: int
     capture_method: CaptureMethod
     card: CardOut
-    payment_method: str
-    """The card's reusable ``pm_`` id: pay again with ``payment_method`` instead of ``card``."""
+    payment_method: str | None
+    """The card's reusable ``pm_`` id: pay again with ``payment_method`` instead of ``card``.
+    None when the merchant paid with a processor's own PaymentMethod (that id is theirs)."""
     customer: str | None
     description: str | None
     metadata: dict[str, str]

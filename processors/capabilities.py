@@ -29,6 +29,9 @@ class Capability(StrEnum):
     """List the effects applied since a time (reconciliation)."""
     LEDGER_CHECK = "ledger_check"
     """Report the processor's own ledger invariants (reconciliation)."""
+    PROCESSOR_PAYMENT_METHODS = "processor_payment_methods"
+    """Authorize a PaymentMethod the processor itself holds (Stripe ``pm_...``), and describe it
+    (``PaymentMethodDescriber``)."""
 
 
 class Capabilities(Frozen):

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from payments.errors import DeclineCode, ErrorType
 from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
@@ -70,10 +70,28 @@ class AuthorizeRequest(Frozen):
     idempotency_key: Key
     payment_id: str
     merchant_id: str
-    card: Card
+    card: Card | None = None
+    payment_method_id: str | None = None
+    """Instead of ``card``: the processor's own PaymentMethod (capability
+    ``processor_payment_methods``). Exactly one of the two is set."""
     amount: Money
     hold_ttl_seconds: Annotated[StrictInt, Field(gt=0)]
     """How long the processor keeps the hold (honoured with capability ``hold_ttl``)."""
+
+    @model_validator(mode="after")
+    def _one_card_source(self) -> AuthorizeRequest:
+        if (self.card is None) == (self.payment_method_id is None):
+            raise ValueError("exactly one of card and payment_method_id")
+        return self
+
+
+class PaymentMethodFacts(Frozen):
+    """What a processor tells about one of its own PaymentMethods (nothing secret)."""
+
+    brand: str
+    last4: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    exp_month: Month
+    exp_year: Year
 
 
 class Authorization(Frozen):

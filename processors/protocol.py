@@ -30,6 +30,7 @@ from processors.models import (
     CardCheck,
     InquiryAnswer,
     InquiryRequest,
+    PaymentMethodFacts,
     RefundMade,
     RefundRequest,
     Release,
@@ -86,4 +87,14 @@ class Processor(Protocol):
 
     async def ledger_check(self) -> LedgerCheck:
         """The processor's own ledger invariants (capability ``ledger_check``)."""
+        ...
+
+
+@runtime_checkable
+class PaymentMethodDescriber(Protocol):
+    """A processor with capability ``processor_payment_methods`` also implements this."""
+
+    async def describe_payment_method(self, payment_method_id: str) -> PaymentMethodFacts:
+        """Brand, last four and expiry of the processor's own PaymentMethod; an unknown id is
+        ``ProcessorFailure`` ``INVALID_REQUEST`` (code ``resource_missing``)."""
         ...

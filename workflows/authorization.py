@@ -73,13 +73,19 @@ class Authorizer:
     async def run(self) -> Outcome:
         """Try processors in routing order until one authorizes or refuses."""
         route = await steps.route()
+        pinned = self._s.request.pinned_processor
+        # A pinned payment (a processor's own PaymentMethod) exists at one processor only: it
+        # never fails over. The route is still asked for, so every history has the same commands.
+        order = [pinned] if pinned is not None else route.processors
         outcome = Outcome(Kind.FAILOVER, detail="no processor configured")
-        for i, name in enumerate(route.processors):
+        for i, name in enumerate(order):
             if i > 0:
                 self._transition(PaymentEvent.FAILED_OVER, f"to {name}: {outcome.detail}")
             outcome = await self._on(name)
             if outcome.kind is not Kind.FAILOVER:
                 return outcome
+        if pinned is not None:
+            return Outcome(Kind.REFUSED, detail=f"pinned processor unavailable: {outcome.detail}")
         return Outcome(Kind.REFUSED, detail=f"every processor unavailable: {outcome.detail}")
 
     def _record(self, processor: str, step: str, outcome: str, detail: str | None = None) -> None:

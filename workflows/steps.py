@@ -73,6 +73,7 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         card_token=req.card.token,
         amount=req.amount,
         hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
+        processor_payment_method=req.processor_payment_method,
     )
     result: AuthorizeResult = await run_step(
         StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor

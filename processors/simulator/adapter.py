@@ -6,9 +6,11 @@ from datetime import datetime
 
 import aiohttp
 
+from payments.errors import ErrorType
 from payments.money import Currency
 from processors.books import Effect, LedgerCheck
 from processors.capabilities import Capabilities, Capability
+from processors.errors import ProcessorFailure
 from processors.http import JSON, Answer, JsonHttp
 from processors.models import (
     Authorization,
@@ -31,7 +33,8 @@ from processors.simulator import wire
 
 KIND = "simulator"
 CAPABILITIES = Capabilities(
-    supported=frozenset(Capability) - {Capability.THREE_D_SECURE},
+    supported=frozenset(Capability)
+    - {Capability.THREE_D_SECURE, Capability.PROCESSOR_PAYMENT_METHODS},
     currencies=frozenset(Currency),
 )
 
@@ -69,8 +72,14 @@ class SimulatorProcessor:
         return Balance(available=data["available"], funding=data["funding"])
 
     async def authorize(self, req: AuthorizeRequest) -> Authorization:
-        """Place a hold."""
-        body = wire.authorize_body(req)
+        """Place a hold on a vault card; the simulator holds no PaymentMethods of its own."""
+        if req.card is None:
+            raise ProcessorFailure(
+                ErrorType.INVALID_REQUEST,
+                "unsupported",
+                "the simulator takes vault cards only, not a processor's own PaymentMethod",
+            )
+        body = wire.authorize_body(req.card, req)
         data = await self._json("POST", wire.AUTHORIZATIONS, key=req.idempotency_key, body=body)
         return wire.authorization(data)
 

@@ -58,10 +58,10 @@ def card_body(card: Card) -> JSON:
     return {"number": card.number, "exp_month": card.exp_month, "exp_year": card.exp_year}
 
 
-def authorize_body(req: AuthorizeRequest) -> JSON:
+def authorize_body(card: Card, req: AuthorizeRequest) -> JSON:
     """The simulator labels each effect with its payment and step, for its reports."""
     return {
-        "card": card_body(req.card),
+        "card": card_body(card),
         "amount": req.amount.amount,
         "currency": req.amount.currency.value,
         "merchant_id": req.merchant_id,

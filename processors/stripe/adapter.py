@@ -25,6 +25,7 @@ from processors.models import (
     InquiryAnswer,
     InquiryRequest,
     Operation,
+    PaymentMethodFacts,
     RefundMade,
     RefundRequest,
     Release,
@@ -48,6 +49,7 @@ CAPABILITIES = Capabilities(
             Capability.MULTIPLE_REFUNDS,
             Capability.INQUIRY_BY_KEY,
             Capability.EFFECTS_REPORT,
+            Capability.PROCESSOR_PAYMENT_METHODS,
         }
     ),
     currencies=frozenset(Currency),
@@ -110,20 +112,31 @@ class StripeProcessor:
         raise _unsupported("balance check")
 
     async def authorize(self, req: AuthorizeRequest) -> Authorization:
-        """A PaymentMethod from the vault card, then a PaymentIntent confirmed for capture."""
+        """A PaymentIntent confirmed for capture, on the merchant's own PaymentMethod (``pm_...``)
+        or on one created from the vault card."""
         check_amount(req.amount, charge=True)
         key = req.idempotency_key
-        methods = self._client.v1.payment_methods
-        pm = await self._call(
-            methods.create_async(wire.card_params(req.card), {"idempotency_key": f"{key}:pm"})  # type: ignore[arg-type]
-        )
-        params = wire.intent_params(req, pm["id"])
+        pm_id = req.payment_method_id or await self._card_method(req)
+        params = wire.intent_params(req, pm_id)
         intents = self._client.v1.payment_intents
         pi = await self._call(intents.create_async(params, {"idempotency_key": key}))  # type: ignore[arg-type]
         failure = wire.not_held(pi)
         if failure is not None:
             raise failure
         return wire.authorization(pi)
+
+    async def _card_method(self, req: AuthorizeRequest) -> str:
+        assert req.card is not None, "AuthorizeRequest holds a card or a PaymentMethod id"
+        options = {"idempotency_key": f"{req.idempotency_key}:pm"}
+        pending = self._client.v1.payment_methods.create_async(wire.card_params(req.card), options)  # type: ignore[arg-type]
+        return str((await self._call(pending))["id"])
+
+    async def describe_payment_method(self, payment_method_id: str) -> PaymentMethodFacts:
+        """Brand, last four and expiry of a card PaymentMethod of this account; an unknown id
+        is ``INVALID_REQUEST`` ``resource_missing`` (as Stripe answers it)."""
+        methods = self._client.v1.payment_methods
+        pending = methods.retrieve_async(payment_method_id)
+        return wire.method_facts(await self._call(pending, wire.missing_method))
 
     async def capture(self, req: CaptureRequest) -> Capture:
         """Capture ``amount``; Stripe releases the rest of the hold."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import stripe
+
 from payments.errors import DeclineCode, ErrorType
 from processors.books import Effect, EffectKind
 from processors.errors import ProcessorFailure
@@ -17,12 +19,13 @@ from processors.models import (
     AuthorizeRequest,
     Capture,
     Card,
+    PaymentMethodFacts,
     RefundMade,
     Refusal,
     Release,
     ReleaseStatus,
 )
-from processors.stripe.failures import CARD_CODES
+from processors.stripe.failures import CARD_CODES, failure_of
 
 Obj = dict[str, Any]
 HOLD = timedelta(days=7)
@@ -169,3 +172,27 @@ def refund_effect(refund: Obj) -> Effect:
         idempotency_key=meta.get("idempotency_key"),
         reference=f"refund:{meta.get('refund_id')}",
     )
+
+
+def method_facts(pm: Obj) -> PaymentMethodFacts:
+    """A card PaymentMethod's display facts; any other type cannot pay a card payment."""
+    card = pm.get("card")
+    if pm.get("type") != "card" or not card:
+        raise ProcessorFailure(
+            ErrorType.INVALID_REQUEST, "payment_method_not_card", "not a card PaymentMethod"
+        )
+    return PaymentMethodFacts(
+        brand=str(card["brand"]),
+        last4=str(card["last4"]),
+        exp_month=int(card["exp_month"]),
+        exp_year=int(card["exp_year"]),
+    )
+
+
+def missing_method(exc: stripe.StripeError) -> ProcessorFailure:
+    """A 404 on a PaymentMethod is ``resource_missing`` (localstripe leaves the code out)."""
+    if exc.http_status == 404:
+        return ProcessorFailure(
+            ErrorType.INVALID_REQUEST, "resource_missing", "no such PaymentMethod"
+        )
+    return failure_of(exc)

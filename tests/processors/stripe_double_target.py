@@ -28,6 +28,7 @@ STRIPE_CAPABILITIES = frozenset(
         Capability.MULTIPLE_REFUNDS,
         Capability.INQUIRY_BY_KEY,
         Capability.EFFECTS_REPORT,
+        Capability.PROCESSOR_PAYMENT_METHODS,
     }
 )
 """What Stripe does for the connector (``processors.stripe.CAPABILITIES``): no balance check,
