@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -17,14 +18,20 @@ IN_PROGRESS = ProcessorFailure(
 
 
 def to_application_error(failure: ProcessorFailure) -> ApplicationError:
-    """Declines and bad requests stop retries; outages, 5xx and lost answers let Temporal retry."""
+    """Declines and bad requests stop retries; outages, 5xx and lost answers let Temporal retry.
+
+    A processor's ``Retry-After`` sets the next attempt's delay (the policy's maximum attempts and
+    the step's schedule-to-close timeout still bound the whole retry).
+    """
     decline = failure.decline_code.value if failure.decline_code else ""
+    wait = failure.retry_after
     return ApplicationError(
         failure.message,
         failure.code,
         decline,
         type=failure.error_type.value,
         non_retryable=not failure.error_type.retryable,
+        next_retry_delay=timedelta(seconds=wait) if wait and failure.error_type.retryable else None,
     )
 
 
