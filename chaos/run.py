@@ -19,11 +19,13 @@ from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hit
 from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
+from chaos.stripe_books import read_stripe_ledger
 from facade.tokenize import open_tokenizer
 from infra.settings import Settings
 from payments.cards import RawCard
 from processors.simulator.admin import SimulatorAdmin
 from stack.loadcards import tokenize_cards
+from stack.throwaway import LOCALSTRIPE_KEY
 
 APPROVED_CARDS = 6
 
@@ -40,6 +42,8 @@ class Options:
     unsafe: bool = False
     gap: tuple[float, float] = (3.0, 7.0)
     settle_seconds: float = 180.0
+    secondary: str = "simulator"
+    """``stripe``: localstripe behind the Stripe connector instead of a second simulator."""
 
     def chaos_seconds(self) -> float:
         """A rough length of the chaos phase, to spread payment starts over it."""
@@ -115,11 +119,14 @@ async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: li
                     opts: Options) -> Evidence:  # fmt: skip
     views = await settle(driver, plans, time.monotonic() + opts.settle_seconds)
     histories = await read_histories(box, [p.payment_id for p in plans], budget=120)
-    ledgers = [
-        await asyncio.to_thread(read_ledger, name, url, stack.run_dir / f"{db}.db")
-        for name, url, db in (("primary", stack.simulator_url, "simulator"),
-                              ("secondary", stack.secondary_url, "secondary"))
-    ]  # fmt: skip
+    ledgers = [await asyncio.to_thread(read_ledger, "primary", stack.simulator_url,
+                                       stack.run_dir / "simulator.db")]  # fmt: skip
+    if stack.secondary == "stripe":
+        ledgers.append(await read_stripe_ledger("secondary", stack.secondary_url,
+                                                LOCALSTRIPE_KEY))  # fmt: skip
+    else:
+        ledgers.append(await asyncio.to_thread(read_ledger, "secondary", stack.secondary_url,
+                                               stack.run_dir / "secondary.db"))  # fmt: skip
     errors = {p.payment_id: driver.errors.get(p.payment_id, "driver did not finish")
               for p in plans}  # fmt: skip
     driver_errors = {pid: e for pid, e in errors.items() if e}
@@ -140,7 +147,8 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
     """Run the whole harness on a fresh stack; returns the report (also written as JSON)."""
     started = time.monotonic()
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    with ChaosStack(workers=opts.workers, worker_env=worker_env(opts)) as stack:
+    with ChaosStack(workers=opts.workers, worker_env=worker_env(opts),
+                    secondary=opts.secondary) as stack:  # fmt: skip
         settings = client_settings(stack)
         approved, special = await cards(settings)
         plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, APPROVED_CARDS)
