@@ -18,13 +18,17 @@ Stripe documents it, so that the connector sends exactly what it sends to Stripe
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
-from localstripe import resources
+from aiohttp import web
+from localstripe import resources, server
 from localstripe.errors import UserError
 
 from tests.processors import localstripe_run
 
+REQUEST_LOG = "LOCALSTRIPE_REQUEST_LOG"
+"""Set to 1: print ``stripe-request <METHOD> <path>`` per request (chaos counts inquiries)."""
 DECLINES = {"4000000000000002": "generic_decline", "4000000000009995": "insufficient_funds"}
 
 
@@ -90,6 +94,12 @@ def _amount_received() -> None:
     resources.PaymentIntent.amount_received = property(amount_received)  # type: ignore[attr-defined]
 
 
+@web.middleware
+async def _log_request(request: web.Request, handler: Any) -> web.StreamResponse:
+    print(f"stripe-request {request.method} {request.path}", flush=True)
+    return await handler(request)
+
+
 def main() -> None:
     """Serve until killed."""
     localstripe_run._memory_only()
@@ -98,6 +108,8 @@ def main() -> None:
     _setup_intent_confirmed_on_create()
     _test_card_declines()
     _amount_received()
+    if os.environ.get(REQUEST_LOG) == "1":
+        server.app.middlewares.append(_log_request)
     asyncio.run(localstripe_run._serve())
 
 

@@ -141,3 +141,5 @@ class Evidence:
     ledgers: list[Ledger]
     histories: Histories
     log_hits: list[str]
+    processor_requests: dict[str, int] = field(default_factory=dict)
+    """Stripe: PaymentIntent creates and lists received (``chaos.stripe_books``)."""

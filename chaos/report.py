@@ -65,6 +65,10 @@ def text(report: dict[str, Any]) -> str:
         f"{s['workflow_task_timeouts']} workflow task timeouts; client RPC retries "
         f"{s['client_retries']}, reconnects {s['client_reconnects']}",
     ]  # fmt: skip
+    if "stripe_intent_creates" in s:
+        creates, lists = s["stripe_intent_creates"], s["stripe_intent_lists"]
+        lines.append(f"stripe secondary: {creates} PaymentIntent creates received, {lists} "
+                     "PaymentIntent lists (inquiries, reconciliation)")  # fmt: skip
     for v in report["checks"]:
         lines.append(f"[{'PASS' if v['passed'] else 'FAIL'}] {v['name']}: {v['detail']}")
         lines += [f"       - {p}" for p in v["problems"][:SHOWN]]

@@ -19,7 +19,7 @@ from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hit
 from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
-from chaos.stripe_books import read_stripe_ledger
+from chaos.stripe_books import intent_requests, read_stripe_ledger
 from facade.tokenize import open_tokenizer
 from infra.settings import Settings
 from payments.cards import RawCard
@@ -118,6 +118,9 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
 async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: list[Plan],
                     opts: Options) -> Evidence:  # fmt: skip
     views = await settle(driver, plans, time.monotonic() + opts.settle_seconds)
+    requests: dict[str, int] = {}
+    if stack.secondary == "stripe":  # before the evidence's own lists below
+        requests = await asyncio.to_thread(intent_requests, stack.logs / "localstripe.log")
     histories = await read_histories(box, [p.payment_id for p in plans], budget=120)
     ledgers = [await asyncio.to_thread(read_ledger, "primary", stack.simulator_url,
                                        stack.run_dir / "simulator.db")]  # fmt: skip
@@ -130,7 +133,8 @@ async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: li
     errors = {p.payment_id: driver.errors.get(p.payment_id, "driver did not finish")
               for p in plans}  # fmt: skip
     driver_errors = {pid: e for pid, e in errors.items() if e}
-    return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs))
+    return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs),
+                    requests)  # fmt: skip
 
 
 def keep(stack: ChaosStack, evidence: Evidence, folder: Path) -> None:
@@ -157,7 +161,8 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         monkey = await _chaos(stack, opts, driver, plans)
         evidence = await _evidence(stack, box, driver, plans, opts)
         verdicts, stats = all_checks(plans, evidence)
-        stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects}
+        stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects,
+                  **evidence.processor_requests}  # fmt: skip
         out = report.build(options=asdict(opts), plans=plans, tally=monkey.tally,
                            verdicts=verdicts, stats=stats,
                            seconds=time.monotonic() - started)  # fmt: skip

@@ -63,7 +63,8 @@ class ChaosStack(ThrowawayStack):
     def start(self) -> ChaosStack:
         """Start the secondary, then everything the bench starts."""
         if self.secondary == "stripe":
-            self.secondary_url = self.start_localstripe("secondary", "localstripe")
+            log_requests = {"LOCALSTRIPE_REQUEST_LOG": "1"}  # chaos counts sends and inquiries
+            self.secondary_url = self.start_localstripe("secondary", "localstripe", log_requests)
             super().start()
             return self
         db = self.run_dir / "secondary.db"

@@ -8,7 +8,10 @@ effects the views are compared with.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import stripe
@@ -19,6 +22,7 @@ from processors.http import processor_session
 from processors.stripe import StripeProcessor
 from processors.stripe.lookup import Lookup
 
+REQUEST = re.compile(r"^stripe-request (GET|POST) /v1/payment_intents$", re.MULTILINE)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # everything the run's fresh localstripe holds
 
 
@@ -35,6 +39,16 @@ def intent_row(pi: dict[str, Any]) -> dict[str, Any]:
     meta = pi.get("metadata") or {}
     return {"id": pi["id"], "payment_id": meta.get("payment_id"), "step": meta.get("step"),
             "status": pi.get("status"), "amount": pi.get("amount")}  # fmt: skip
+
+
+def intent_requests(log: Path) -> dict[str, int]:
+    """PaymentIntent creates and lists localstripe received (``LOCALSTRIPE_REQUEST_LOG``).
+
+    While payments run, a list is an inquiry (the connector never re-sends to find out) or the
+    reconciliation schedule's effects report (every ``PAYMENTS_RECONCILE_INTERVAL_SECONDS``).
+    """
+    seen = Counter(REQUEST.findall(log.read_text(errors="replace")))
+    return {"stripe_intent_creates": seen["POST"], "stripe_intent_lists": seen["GET"]}
 
 
 async def read_stripe_ledger(name: str, url: str, key: str) -> Ledger:

@@ -100,10 +100,12 @@ class ThrowawayStack:
         self.procs.setdefault(role, []).append(proc.start())
         return proc
 
-    def start_localstripe(self, role: str, name: str, module: str = LOCALSTRIPE) -> str:
+    def start_localstripe(
+        self, role: str, name: str, env: Mapping[str, str] | None = None, module: str = LOCALSTRIPE
+    ) -> str:
         """Start localstripe (``python -m module``) and return its URL once it listens."""
         self.stripe_key_file.write_text(LOCALSTRIPE_KEY)
-        proc = self._proc(role, name, [sys.executable, "-m", module], child_env())
+        proc = self._proc(role, name, [sys.executable, "-m", module], child_env(env))
         port: list[int] = []
 
         def listening() -> bool:
