@@ -33,9 +33,9 @@ DECLINES = {"4000000000000002": "generic_decline", "4000000000009995": "insuffic
 
 
 def _setup_intent_confirmed_on_create() -> None:
-    original = resources.SetupIntent._api_create.__func__  # type: ignore[attr-defined]
+    original = resources.SetupIntent._api_create.__func__
 
-    def create(cls: Any, payment_method: Any = None, confirm: Any = None, **data: Any) -> Any:
+    def create(cls: Any, /, payment_method: Any = None, confirm: Any = None, **data: Any) -> Any:
         obj = original(cls, **data)
         if payment_method is not None and str(confirm).lower() == "true":
             return cls._api_confirm(obj.id, payment_method=payment_method)
@@ -43,7 +43,7 @@ def _setup_intent_confirmed_on_create() -> None:
             obj.payment_method = payment_method
         return obj
 
-    resources.SetupIntent._api_create = classmethod(create)  # type: ignore[method-assign,assignment]
+    resources.SetupIntent._api_create = classmethod(create)
 
 
 def _test_card_declines() -> None:
@@ -66,15 +66,15 @@ def _test_card_declines() -> None:
     last_error = resources.PaymentIntent.last_payment_error
 
     def last_payment_error(self: Any) -> Any:
-        error = last_error.fget(self)  # type: ignore[misc]
+        error = last_error.fget(self)
         if error and self.latest_charge is not None:
             code = decline_code(self.latest_charge)
             error = {**error, **({"decline_code": code} if code else {})}
         return error
 
-    method._charging_is_declined = charging_is_declined  # type: ignore[method-assign]
-    charge._raise_failure = raise_failure  # type: ignore[method-assign]
-    resources.PaymentIntent.last_payment_error = property(last_payment_error)  # type: ignore[method-assign,assignment]
+    method._charging_is_declined = charging_is_declined
+    charge._raise_failure = raise_failure
+    resources.PaymentIntent.last_payment_error = property(last_payment_error)
 
 
 def _amount_received() -> None:
@@ -90,14 +90,15 @@ def _amount_received() -> None:
             return 0
         return int(getattr(charge, "_captured_amount", charge.amount))
 
-    resources.Charge._capture = captured  # type: ignore[method-assign]
-    resources.PaymentIntent.amount_received = property(amount_received)  # type: ignore[attr-defined]
+    resources.Charge._capture = captured
+    resources.PaymentIntent.amount_received = property(amount_received)
 
 
 @web.middleware
 async def _log_request(request: web.Request, handler: Any) -> web.StreamResponse:
     print(f"stripe-request {request.method} {request.path}", flush=True)
-    return await handler(request)
+    response: web.StreamResponse = await handler(request)
+    return response
 
 
 def main() -> None:
