@@ -55,7 +55,7 @@ def text(report: dict[str, Any]) -> str:
         f"server SIGKILL+restarts: {c['server_restarts']} "
         f"(down for {c['server_down_seconds']} s each); "
         f"unexpected worker exits: {c['unexpected_worker_exits']}",
-        f"fault windows on the primary: {c['fault_windows']} ({c['fault_seconds']} s in total)",
+        f"fault windows: {c['fault_windows']} ({c['fault_seconds']} s in total)",
         f"processor attempts: {s['processor_attempts']}, effects: {s['effects']}, attempts on "
         f"steps with an effect: {s['attempts_on_steps_with_effect']}, retried steps with an "
         f"effect: {s['steps_retried_with_effect']}, answers replayed from an applied effect: "

@@ -20,6 +20,7 @@ from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
 from chaos.stripe_books import intent_requests, read_stripe_ledger
+from chaos.stripe_faults import StripeStaller
 from facade.tokenize import open_tokenizer
 from infra.settings import Settings
 from payments.cards import RawCard
@@ -98,7 +99,11 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
                     restarts=opts.server_restarts, gap=opts.gap)  # fmt: skip
     cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally)
     stop = asyncio.Event()
-    faults = asyncio.create_task(cycler.run(stop))
+    runs = [cycler.run(stop)]
+    if stack.secondary == "stripe":  # lost answers at Stripe too, or its inquiry is never asked
+        staller = StripeStaller(stack.procs["secondary"][0], opts.seed + 3, monkey.tally)
+        runs.append(staller.run(stop))
+    faults = asyncio.ensure_future(asyncio.gather(*runs))
     driving = asyncio.create_task(driver.run(plans))
     try:
         await monkey.run()
