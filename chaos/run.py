@@ -97,11 +97,12 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
     """Payments and chaos at once; then wait (bounded) for the drivers to finish."""
     monkey = Monkey(stack, opts.seed + 1, kills=opts.worker_kills,
                     restarts=opts.server_restarts, gap=opts.gap)  # fmt: skip
-    cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally)
+    lock = asyncio.Lock() if stack.secondary == "stripe" else None
+    cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally, lock)
     stop = asyncio.Event()
     runs = [cycler.run(stop)]
-    if stack.secondary == "stripe":  # lost answers at Stripe too, or its inquiry is never asked
-        staller = StripeStaller(stack.procs["secondary"][0], opts.seed + 3, monkey.tally)
+    if lock is not None:  # lost answers at Stripe too, or its inquiry is never asked
+        staller = StripeStaller(stack.procs["secondary"][0], opts.seed + 3, monkey.tally, lock)
         runs.append(staller.run(stop))
     faults = asyncio.ensure_future(asyncio.gather(*runs))
     driving = asyncio.create_task(driver.run(plans))
