@@ -4,12 +4,14 @@ Examples:
     python -m bench                          # full: untuned, wal, wal-policy, tuned; c=20
     python -m bench --quick                  # about a minute: tuned only, small rounds
     python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
+    python -m bench --quick --processor stripe   # localstripe behind the Stripe connector
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import platform
@@ -37,6 +39,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--count", type=int, help="workflows per mix per round [200; quick 80]")
     p.add_argument("--rounds", type=int, help="measured rounds, medians reported [3; quick 2]")
     p.add_argument("--warmup", type=int, help="warm-up workflows per mix [60; quick 30]")
+    p.add_argument("--processor", choices=("simulator", "stripe"), default="simulator",
+                   help="the only processor: the simulator, or localstripe behind the Stripe "
+                   "connector [simulator]")  # fmt: skip
     p.add_argument("--out", help="JSON file [bench/results/bench-<time>.json]")
     return p.parse_args(argv)
 
@@ -82,10 +87,12 @@ async def main(argv: list[str]) -> int:
     started = time.monotonic()
     results: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
                                "machine": machine(), "plan": plan.__dict__,
-                               "configs": {}}  # fmt: skip
+                               "processor": args.processor, "configs": {}}  # fmt: skip
     for name in configs:
-        print(f"{name}: {CONFIGS[name].note}", flush=True)
-        results["configs"][name] = await run_config(CONFIGS[name], plan, _log)
+        cfg = CONFIGS[name]
+        cfg = dataclasses.replace(cfg, spec=dataclasses.replace(cfg.spec, processor=args.processor))
+        print(f"{name}: {cfg.note} (processor: {args.processor})", flush=True)
+        results["configs"][name] = await run_config(cfg, plan, _log)
     add_ratios(results)
     results["seconds"] = round(time.monotonic() - started, 1)
     out = Path(args.out or results_dir() / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 from dataclasses import dataclass
@@ -81,8 +82,11 @@ async def _round(stack: ThrowawayStack, t: Target, mix: str, plan: Plan, conc: i
 async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
     """Start ``cfg``'s stack, run the plan, and return per-concurrency, per-mix medians."""
     with ThrowawayStack(cfg.spec) as stack:
-        settings = Settings(**{k.removeprefix("PAYMENTS_").lower(): v
-                               for k, v in stack.settings_env().items()})  # fmt: skip
+        env: dict[str, Any] = {k.removeprefix("PAYMENTS_").lower(): v
+                               for k, v in stack.settings_env().items()}  # fmt: skip
+        if "processors" in env:
+            env["processors"] = json.loads(env["processors"])
+        settings = Settings(**env)
         client = await connect(settings)
         async with open_tokenizer(settings) as tokenizer:
             cards = await tokenize_cards(tokenizer, plan.cards, BENCH_MERCHANT)

@@ -4,12 +4,14 @@ Examples:
     python -m chaos                              # the full run (make chaos)
     python -m chaos --quick                      # 30 payments, 5 worker kills, 1 restart
     python -m chaos --quick --unsafe-no-idempotency --expect-failures   # (make chaos-unsafe)
+    python -m chaos --secondary stripe           # or SECONDARY_PROCESSOR=stripe make chaos
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -50,6 +52,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         type=float,
         help="how long payments may take to settle after the chaos [180; quick 120]",
     )
+    p.add_argument(
+        "--secondary",
+        choices=("simulator", "stripe"),
+        default=os.environ.get("SECONDARY_PROCESSOR") or "simulator",
+        help="the secondary processor: a simulator, or localstripe behind the Stripe connector "
+        "[$SECONDARY_PROCESSOR or simulator]",
+    )
     p.add_argument("--results", type=Path, default=RESULTS, help="where JSON reports go")
     return p.parse_args(argv)
 
@@ -62,7 +71,8 @@ def options(args: argparse.Namespace) -> Options:
              "settle_seconds": args.settle_seconds}  # fmt: skip
     return Options(**{**base.__dict__, **{k: v for k, v in given.items() if v is not None},
                       "workers": args.workers, "seed": args.seed,
-                      "unsafe": args.unsafe_no_idempotency})  # fmt: skip
+                      "unsafe": args.unsafe_no_idempotency,
+                      "secondary": args.secondary})  # fmt: skip
 
 
 def quiet_sdk_core() -> None:

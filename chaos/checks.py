@@ -14,6 +14,7 @@ from payments.status import PaymentStatus
 
 SHOWN = 8  # offending items listed per check; the JSON report has all of them
 DUPLICATES = "0 duplicate effects per (payment, step)"
+DUPLICATE_INTENTS = "0 duplicate PaymentIntents per (payment, step)"
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,11 @@ def duplicates(ev: Evidence) -> Verdict:
 
 
 def crash_windows(ev: Evidence) -> tuple[Verdict, dict[str, int]]:
-    """Attempts on steps that had an effect outnumber the effects: retries really happened."""
-    counts = _effect_counts(ev.ledgers)
+    """Attempts on steps that had an effect outnumber the effects: retries really happened.
+
+    Only processors with a request log (the simulators) count attempts; Stripe has none.
+    """
+    counts = _effect_counts([lg for lg in ev.ledgers if lg.books])
     attempts: Counter[tuple[str, str]] = Counter()
     for lg in ev.ledgers:
         for a in lg.attempts:
@@ -98,15 +102,17 @@ def crash_windows(ev: Evidence) -> tuple[Verdict, dict[str, int]]:
 def ledger_invariants(ev: Evidence) -> Verdict:
     """Balanced, nothing negative, every merchant credited == captured - refunded.
 
-    The rule is reconciliation's (``payments.reconcile.ledger_findings``), stated once.
+    The rule is reconciliation's (``payments.reconcile.ledger_findings``), stated once. Only
+    the simulators keep books; Stripe's money is checked against the views instead.
     """
+    books = [lg for lg in ev.ledgers if lg.books]
     problems = [
         f"{lg.name}: {f.detail}" + (f" ({f.merchant_id})" if f.merchant_id else "")
-        for lg in ev.ledgers
+        for lg in books
         for f in ledger_findings(lg.name, lg.check)
     ]
-    merchants = sum(len(lg.check["merchants"]) for lg in ev.ledgers)
-    detail = f"{merchants} merchant accounts on {len(ev.ledgers)} ledgers"
+    merchants = sum(len(lg.check["merchants"]) for lg in books)
+    detail = f"{merchants} merchant accounts on {len(books)} ledgers"
     name = "ledgers balance, no negative balance, credited == captured - refunded"
     return _verdict(name, problems, detail)
 
@@ -151,6 +157,21 @@ def views_match_ledgers(ev: Evidence) -> Verdict:
                     f"{len(views)} payments compared")  # fmt: skip
 
 
+def duplicate_intents(ev: Evidence) -> Verdict:
+    """No (payment, step) has two PaymentIntents, whatever their status.
+
+    localstripe ignores ``Idempotency-Key``: a retry that sent the create again instead of
+    finding the first PaymentIntent by inquiry would leave a second one here.
+    """
+    intents = [i for lg in ev.ledgers for i in lg.intents]
+    counts = Counter((i["payment_id"], i["step"]) for i in intents)
+    problems = [f"{pid} {step}: {n} PaymentIntents" for (pid, step), n in counts.items() if n > 1]
+    problems += [f"{i['id']}: no payment id in its metadata" for i in intents
+                 if not i["payment_id"]]  # fmt: skip
+    return _verdict(DUPLICATE_INTENTS, problems,
+                    f"{len(intents)} PaymentIntents for {len(counts)} payments")  # fmt: skip
+
+
 def determinism(ev: Evidence) -> Verdict:
     """No workflow task failed for non-determinism or a deadlock; every history was read."""
     bad = [f"{f['payment_id']}: {f['cause']}: {f['message']}" for f in ev.histories.task_failures
@@ -166,4 +187,6 @@ def all_checks(plans: list[Plan], ev: Evidence) -> tuple[list[Verdict], dict[str
     crash, stats = crash_windows(ev)
     verdicts = [states(plans, ev), duplicates(ev), crash, ledger_invariants(ev), holds(ev),
                 views_match_ledgers(ev), determinism(ev)]  # fmt: skip
+    if any(not lg.books for lg in ev.ledgers):
+        verdicts.insert(2, duplicate_intents(ev))
     return verdicts, stats

@@ -27,13 +27,18 @@ BAD_CAUSES = {WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINIST
 
 @dataclass
 class Ledger:
-    """One simulator's effects, attempts and invariant report."""
+    """One processor's effects, attempts and invariant report."""
 
     name: str
     effects: list[dict[str, Any]]
     attempts: list[dict[str, Any]]
     check: dict[str, Any]
+    """The simulator's ledger check; for Stripe only ``open_holds`` (it keeps no books here)."""
     outcomes: dict[str, int]
+    books: bool = True
+    """A simulator: a double-entry ledger and a request log (Stripe has neither for us)."""
+    intents: list[dict[str, Any]] = field(default_factory=list)
+    """Stripe: every PaymentIntent (``chaos.stripe_books.intent_row``), whatever its status."""
 
 
 @dataclass
@@ -136,3 +141,5 @@ class Evidence:
     ledgers: list[Ledger]
     histories: Histories
     log_hits: list[str]
+    processor_requests: dict[str, int] = field(default_factory=dict)
+    """Stripe: PaymentIntent creates and lists received (``chaos.stripe_books``)."""

@@ -96,11 +96,17 @@ class Monkey:
 class FaultCycler:
     """Switches the primary's faults on and off: every kind once per shuffled round."""
 
-    def __init__(self, admin: SimulatorAdmin, seed: int, tally: Tally) -> None:
-        """Faults go to ``admin``'s simulator; windows are counted in ``tally``."""
+    def __init__(
+        self, admin: SimulatorAdmin, seed: int, tally: Tally, lock: asyncio.Lock | None = None
+    ) -> None:
+        """Faults go to ``admin``'s simulator; windows are counted in ``tally``.
+
+        ``lock`` is held through each window, so faults on another processor never overlap.
+        """
         self.admin = admin
         self.rng = random.Random(seed)  # noqa: S311 - reproducible chaos, not security
         self.tally = tally
+        self.lock = lock
 
     async def run(self, stop: asyncio.Event) -> None:
         """Alternate fault windows (4-10 s) and quiet spells (3-8 s) until ``stop``."""
@@ -115,15 +121,19 @@ class FaultCycler:
                     cycle = list(FAULTS)
                     self.rng.shuffle(cycle)
                 kind = cycle.pop()
-                await asyncio.to_thread(self.admin.faults, **FAULTS[kind])
-                self.tally.fault_windows[kind] += 1
-                window = self.rng.uniform(4, 10)
-                self.tally.fault_seconds += window
-                await _sleep_unless(stop, window)
-                await asyncio.to_thread(self.admin.faults)
+                async with self.lock or contextlib.nullcontext():
+                    await self._window(stop, kind)
                 await _sleep_unless(stop, self.rng.uniform(3, 8))
         finally:
             await asyncio.to_thread(self.admin.faults)
+
+    async def _window(self, stop: asyncio.Event, kind: str) -> None:
+        await asyncio.to_thread(self.admin.faults, **FAULTS[kind])
+        self.tally.fault_windows[kind] += 1
+        window = self.rng.uniform(4, 10)
+        self.tally.fault_seconds += window
+        await _sleep_unless(stop, window)
+        await asyncio.to_thread(self.admin.faults)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

@@ -55,7 +55,7 @@ def text(report: dict[str, Any]) -> str:
         f"server SIGKILL+restarts: {c['server_restarts']} "
         f"(down for {c['server_down_seconds']} s each); "
         f"unexpected worker exits: {c['unexpected_worker_exits']}",
-        f"fault windows on the primary: {c['fault_windows']} ({c['fault_seconds']} s in total)",
+        f"fault windows: {c['fault_windows']} ({c['fault_seconds']} s in total)",
         f"processor attempts: {s['processor_attempts']}, effects: {s['effects']}, attempts on "
         f"steps with an effect: {s['attempts_on_steps_with_effect']}, retried steps with an "
         f"effect: {s['steps_retried_with_effect']}, answers replayed from an applied effect: "
@@ -65,6 +65,10 @@ def text(report: dict[str, Any]) -> str:
         f"{s['workflow_task_timeouts']} workflow task timeouts; client RPC retries "
         f"{s['client_retries']}, reconnects {s['client_reconnects']}",
     ]  # fmt: skip
+    if "stripe_intent_creates" in s:
+        creates, lists = s["stripe_intent_creates"], s["stripe_intent_lists"]
+        lines.append(f"stripe secondary: {creates} PaymentIntent creates received, {lists} "
+                     "PaymentIntent lists (inquiries, reconciliation)")  # fmt: skip
     for v in report["checks"]:
         lines.append(f"[{'PASS' if v['passed'] else 'FAIL'}] {v['name']}: {v['detail']}")
         lines += [f"       - {p}" for p in v["problems"][:SHOWN]]

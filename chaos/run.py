@@ -19,11 +19,14 @@ from chaos.evidence import Evidence, read_histories, read_ledger, worker_log_hit
 from chaos.monkey import FaultCycler, Monkey
 from chaos.plans import MERCHANTS, Plan, make_plans
 from chaos.stack import ChaosStack
+from chaos.stripe_books import intent_requests, read_stripe_ledger
+from chaos.stripe_faults import StripeStaller
 from facade.tokenize import open_tokenizer
 from infra.settings import Settings
 from payments.cards import RawCard
 from processors.simulator.admin import SimulatorAdmin
 from stack.loadcards import tokenize_cards
+from stack.throwaway import LOCALSTRIPE_KEY
 
 APPROVED_CARDS = 6
 
@@ -40,6 +43,8 @@ class Options:
     unsafe: bool = False
     gap: tuple[float, float] = (3.0, 7.0)
     settle_seconds: float = 180.0
+    secondary: str = "simulator"
+    """``stripe``: localstripe behind the Stripe connector instead of a second simulator."""
 
     def chaos_seconds(self) -> float:
         """A rough length of the chaos phase, to spread payment starts over it."""
@@ -92,9 +97,14 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
     """Payments and chaos at once; then wait (bounded) for the drivers to finish."""
     monkey = Monkey(stack, opts.seed + 1, kills=opts.worker_kills,
                     restarts=opts.server_restarts, gap=opts.gap)  # fmt: skip
-    cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally)
+    lock = asyncio.Lock() if stack.secondary == "stripe" else None
+    cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally, lock)
     stop = asyncio.Event()
-    faults = asyncio.create_task(cycler.run(stop))
+    runs = [cycler.run(stop)]
+    if lock is not None:  # lost answers at Stripe too, or its inquiry is never asked
+        staller = StripeStaller(stack.procs["secondary"][0], opts.seed + 3, monkey.tally, lock)
+        runs.append(staller.run(stop))
+    faults = asyncio.ensure_future(asyncio.gather(*runs))
     driving = asyncio.create_task(driver.run(plans))
     try:
         await monkey.run()
@@ -114,16 +124,23 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
 async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: list[Plan],
                     opts: Options) -> Evidence:  # fmt: skip
     views = await settle(driver, plans, time.monotonic() + opts.settle_seconds)
+    requests: dict[str, int] = {}
+    if stack.secondary == "stripe":  # before the evidence's own lists below
+        requests = await asyncio.to_thread(intent_requests, stack.logs / "localstripe.log")
     histories = await read_histories(box, [p.payment_id for p in plans], budget=120)
-    ledgers = [
-        await asyncio.to_thread(read_ledger, name, url, stack.run_dir / f"{db}.db")
-        for name, url, db in (("primary", stack.simulator_url, "simulator"),
-                              ("secondary", stack.secondary_url, "secondary"))
-    ]  # fmt: skip
+    ledgers = [await asyncio.to_thread(read_ledger, "primary", stack.simulator_url,
+                                       stack.run_dir / "simulator.db")]  # fmt: skip
+    if stack.secondary == "stripe":
+        ledgers.append(await read_stripe_ledger("secondary", stack.secondary_url,
+                                                LOCALSTRIPE_KEY))  # fmt: skip
+    else:
+        ledgers.append(await asyncio.to_thread(read_ledger, "secondary", stack.secondary_url,
+                                               stack.run_dir / "secondary.db"))  # fmt: skip
     errors = {p.payment_id: driver.errors.get(p.payment_id, "driver did not finish")
               for p in plans}  # fmt: skip
     driver_errors = {pid: e for pid, e in errors.items() if e}
-    return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs))
+    return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs),
+                    requests)  # fmt: skip
 
 
 def keep(stack: ChaosStack, evidence: Evidence, folder: Path) -> None:
@@ -140,7 +157,8 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
     """Run the whole harness on a fresh stack; returns the report (also written as JSON)."""
     started = time.monotonic()
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    with ChaosStack(workers=opts.workers, worker_env=worker_env(opts)) as stack:
+    with ChaosStack(workers=opts.workers, worker_env=worker_env(opts),
+                    secondary=opts.secondary) as stack:  # fmt: skip
         settings = client_settings(stack)
         approved, special = await cards(settings)
         plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, APPROVED_CARDS)
@@ -149,7 +167,8 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         monkey = await _chaos(stack, opts, driver, plans)
         evidence = await _evidence(stack, box, driver, plans, opts)
         verdicts, stats = all_checks(plans, evidence)
-        stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects}
+        stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects,
+                  **evidence.processor_requests}  # fmt: skip
         out = report.build(options=asdict(opts), plans=plans, tally=monkey.tally,
                            verdicts=verdicts, stats=stats,
                            seconds=time.monotonic() - started)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,14 +26,19 @@ def _port(url_or_address: str) -> int:
 
 
 class ChaosStack(ThrowawayStack):
-    """Dev server (SQLite file), primary and secondary simulators, K real ``worker.py``s.
+    """Dev server (SQLite file), a primary simulator, a secondary, K real ``worker.py``s.
+
+    The secondary is a simulator, or with ``secondary="stripe"`` localstripe behind the Stripe
+    connector (``bench.localstripe``: loopback, state in memory).
 
     Everything is on free ports in a temporary run folder, stopped and deleted on exit
     (``ThrowawayStack.stop``). Restarts reuse each process's command line, so the server comes
     back on the same port and database file.
     """
 
-    def __init__(self, *, workers: int, worker_env: Mapping[str, str]) -> None:
+    def __init__(
+        self, *, workers: int, worker_env: Mapping[str, str], secondary: str = "simulator"
+    ) -> None:
         """``worker_env`` adds ``PAYMENTS_*`` tuning (timeouts, breakers, unsafe switch)."""
         spec = StackSpec(
             pragmas=SQLITE_PRAGMAS,
@@ -40,6 +46,7 @@ class ChaosStack(ThrowawayStack):
             worker_env=dict(worker_env),
         )
         super().__init__(spec, task_queue="chaos-payments")
+        self.secondary = secondary
         self.secondary_url = f"http://127.0.0.1:{free_port()}"
 
     def settings_env(self) -> dict[str, str]:
@@ -47,10 +54,19 @@ class ChaosStack(ThrowawayStack):
         env = super().settings_env()
         primary, secondary = _port(self.simulator_url), _port(self.secondary_url)
         env["PAYMENTS_PROCESSORS"] = processors_json(primary, secondary)
+        if self.secondary == "stripe":
+            entries = json.loads(env["PAYMENTS_PROCESSORS"])
+            entries[1] = self.stripe_entry("secondary", self.secondary_url, priority=1)
+            env["PAYMENTS_PROCESSORS"] = json.dumps(entries)
         return env
 
     def start(self) -> ChaosStack:
-        """Start the secondary simulator, then everything the bench starts."""
+        """Start the secondary, then everything the bench starts."""
+        if self.secondary == "stripe":
+            log_requests = {"LOCALSTRIPE_REQUEST_LOG": "1"}  # chaos counts sends and inquiries
+            self.secondary_url = self.start_localstripe("secondary", "localstripe", log_requests)
+            super().start()
+            return self
         db = self.run_dir / "secondary.db"
         argv = simulator_command(port=_port(self.secondary_url), db_file=db)
         secondary = self._proc("secondary", "secondary", argv, child_env())

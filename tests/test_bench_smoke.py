@@ -22,3 +22,19 @@ def test_bench_runs_and_reports(tmp_path: Path) -> None:
         assert block["mixes"][mix]["median"]["n"] == 4
         assert block["mixes"][mix]["actions"] > 0
     assert set(block["ratios"]) == {"auto", "manual"}
+
+
+def test_bench_runs_with_stripe_as_the_only_processor(tmp_path: Path) -> None:
+    """localstripe behind the Stripe connector replaces the simulator; payments still capture."""
+    out = tmp_path / "bench.json"
+    argv = [sys.executable, "-m", "bench", "--configs", "tuned", "--processor", "stripe",
+            "--mixes", "baseline,auto", "--count", "4", "--rounds", "1", "--warmup", "1",
+            "--concurrency", "4", "--out", str(out)]  # fmt: skip
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = json.loads(out.read_text())
+    assert results["processor"] == "stripe"
+    block = results["configs"]["tuned"]["by_concurrency"]["4"]
+    assert block["mixes"]["auto"]["median"]["n"] == 4
+    assert block["mixes"]["auto"]["median"]["errors"] == 0
+    assert set(block["ratios"]) == {"auto"}
