@@ -29,7 +29,7 @@ class ChaosStack(ThrowawayStack):
     """Dev server (SQLite file), a primary simulator, a secondary, K real ``worker.py``s.
 
     The secondary is a simulator, or with ``secondary="stripe"`` localstripe behind the Stripe
-    connector (``bench.localstripe``: loopback, state in memory).
+    connector (``stack.localstripe --stripe-compat``: loopback, state in memory).
 
     Everything is on free ports in a temporary run folder, stopped and deleted on exit
     (``ThrowawayStack.stop``). Restarts reuse each process's command line, so the server comes

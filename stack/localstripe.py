@@ -21,6 +21,8 @@ from typing import Any
 from aiohttp import web
 from localstripe import resources, server
 
+from stack import localstripe_compat
+
 
 def _memory_only() -> None:
     # Store.__setitem__ calls dump_to_disk on every write; keep the store in this process only.
@@ -75,10 +77,17 @@ def main(argv: list[str] | None = None) -> None:
     """Serve on 127.0.0.1 until killed."""
     parser = argparse.ArgumentParser(prog="python -m stack.localstripe", description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="TCP port; 0 lets the OS pick")
+    parser.add_argument(
+        "--stripe-compat",
+        action="store_true",
+        help="answer as Stripe documents where localstripe differs (stack/localstripe_compat.py)",
+    )
     args = parser.parse_args(argv)
     _memory_only()
     _cvc_optional()
     _created_filter()
+    if args.stripe_compat:
+        localstripe_compat.apply()
     asyncio.run(_serve(args.port))
 
 

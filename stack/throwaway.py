@@ -26,7 +26,7 @@ from stack.commands import worker_settings as stack_worker_settings
 from stack.procs import ManagedProcess, free_port
 
 WORKER_READY = "worker ready"
-LOCALSTRIPE = "bench.localstripe"
+LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
 """localstripe on 127.0.0.1, state in memory (never its own CLI: it binds every interface and
 pickles to the system temporary folder). Prints ``port=<n>`` once listening."""
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe takes any key; not a secret
@@ -101,11 +101,15 @@ class ThrowawayStack:
         return proc
 
     def start_localstripe(
-        self, role: str, name: str, env: Mapping[str, str] | None = None, module: str = LOCALSTRIPE
+        self,
+        role: str,
+        name: str,
+        env: Mapping[str, str] | None = None,
+        module: tuple[str, ...] = LOCALSTRIPE,
     ) -> str:
-        """Start localstripe (``python -m module``) and return its URL once it listens."""
+        """Start localstripe (``python -m *module``) and return its URL once it listens."""
         self.stripe_key_file.write_text(LOCALSTRIPE_KEY)
-        proc = self._proc(role, name, [sys.executable, "-m", module], child_env(env))
+        proc = self._proc(role, name, [sys.executable, "-m", *module], child_env(env))
         port: list[int] = []
 
         def listening() -> bool:

@@ -1,8 +1,8 @@
 """localstripe as the throwaway stack (bench, chaos) runs it: closer to Stripe's documented API.
 
-``python -m bench.localstripe``: the tests' launcher (127.0.0.1, free port, state in memory,
-prints ``port=<n>``) plus three things localstripe 1.15 does differently from Stripe, each as
-Stripe documents it, so that the connector sends exactly what it sends to Stripe:
+``python -m stack.localstripe --stripe-compat`` applies, on top of the launcher's own set-up,
+three things localstripe 1.15 does differently from Stripe, each as Stripe documents it, so that
+the connector sends exactly what it sends to Stripe:
 
 - a SetupIntent is created with ``payment_method`` and ``confirm=true`` in one call (the
   connector's card check); localstripe only takes them on a separate confirm;
@@ -12,20 +12,17 @@ Stripe documents it, so that the connector sends exactly what it sends to Stripe
 - a PaymentIntent reports ``amount_received`` (what was captured, after a partial capture);
   localstripe leaves it out, so a partial capture would read as the full amount.
 
-(The lead may move this next to the stack's launcher; it only adds to it.)
+The conformance suite's localstripe target runs without them: it tests localstripe as it is.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import Any
 
 from aiohttp import web
 from localstripe import resources, server
 from localstripe.errors import UserError
-
-from tests.processors import localstripe_run
 
 REQUEST_LOG = "LOCALSTRIPE_REQUEST_LOG"
 """Set to 1: print ``stripe-request <METHOD> <path>`` per request (chaos counts inquiries)."""
@@ -101,18 +98,10 @@ async def _log_request(request: web.Request, handler: Any) -> web.StreamResponse
     return response
 
 
-def main() -> None:
-    """Serve until killed."""
-    localstripe_run._memory_only()
-    localstripe_run._cvc_optional()
-    localstripe_run._created_filter()
+def apply() -> None:
+    """Patch localstripe's resources (and log each request if ``LOCALSTRIPE_REQUEST_LOG=1``)."""
     _setup_intent_confirmed_on_create()
     _test_card_declines()
     _amount_received()
     if os.environ.get(REQUEST_LOG) == "1":
         server.app.middlewares.append(_log_request)
-    asyncio.run(localstripe_run._serve())
-
-
-if __name__ == "__main__":
-    main()
