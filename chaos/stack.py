@@ -15,7 +15,8 @@ from stack.commands import (
     processors_json,
     simulator_command,
 )
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from stack.throwaway import WORKER_READY, StackSpec, ThrowawayStack
 
 READY_TIMEOUT = 90.0  # a restart competes for two cores with everything else under chaos

@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import random
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -23,59 +21,6 @@ from stack.checks import Check
 
 class NotReady(RuntimeError):
     """A process exited or did not pass its health check in time."""
-
-
-# Ports for our servers come from below the ephemeral range, which outgoing connections take
-# their local ports from: a port the OS handed out as free (bind to 0) could be the local port of
-# some connection by the time a server starts on it, and with parallel test workers opening many
-# connections that happened (the dev server's "bind: address already in use").
-_SERVER_PORTS = range(20000, 32768)
-_EPHEMERAL_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
-
-
-def _below_ephemeral() -> bool:
-    try:
-        return int(_EPHEMERAL_FILE.read_text().split()[0]) >= _SERVER_PORTS.stop
-    except (OSError, ValueError, IndexError):
-        return False
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago, outside the ephemeral range if the
-    OS says where that is (else one the OS picked)."""
-    if _below_ephemeral():
-        rng = random.SystemRandom()
-        for _ in range(100):
-            port = rng.choice(_SERVER_PORTS)
-            if port_free(port):
-                return port
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def free_port_run(count: int) -> int:
-    """The first of ``count`` consecutive TCP ports on 127.0.0.1 that were all free a moment ago.
-
-    For settings that take a base port and use the ones after it (``METRICS_PORT``).
-    """
-    for _ in range(50):
-        base = free_port()
-        if base + count <= 65536 and all(port_free(base + i) for i in range(1, count)):
-            return base
-    raise OSError(f"no {count} consecutive free ports found")
-
-
-def port_free(port: int, host: str = "127.0.0.1") -> bool:
-    """True if a server could bind ``host:port`` now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # Servers set SO_REUSEADDR, so lingering TIME_WAIT sockets must not count as taken.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def log_tail(path: Path, lines: int = 15) -> str:

@@ -19,7 +19,8 @@ from stack.local import (
     worker_metrics_ports,
 )
 from stack.pidfile import PidRecord, is_ours
-from stack.procs import ManagedProcess, NotReady, free_port, log_tail, port_free
+from stack.ports import free_port, port_free
+from stack.procs import ManagedProcess, NotReady, log_tail
 
 
 class StackError(Exception):

@@ -23,7 +23,8 @@ from stack.commands import (
     worker_command,
 )
 from stack.commands import worker_settings as stack_worker_settings
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 
 WORKER_READY = "worker ready"
 LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")

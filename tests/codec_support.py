@@ -11,7 +11,8 @@ from infra.keyring import ensure_keyring
 from stack.checks import http_ok
 from stack.codec import PATH_SECRET_FILE, TOKENS_FILE, codec_server_command, path_secret
 from stack.commands import child_env
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 
 
 @dataclass(frozen=True)

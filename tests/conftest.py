@@ -18,7 +18,8 @@ from infra.settings import Settings
 from infra.temporal_client import connect
 from stack.checks import temporal_healthy
 from stack.commands import dev_server_command
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from tests.helpers import Simulator, simulator_healthy, simulator_process
 from tests.stripe_double.fixture import stripe_double  # noqa: F401 - a session fixture
 from worker import build_worker, worker_http

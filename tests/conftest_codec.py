@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stack.procs import free_port
+from stack.ports import free_port
 from tests.codec_support import CodecFiles, CodecServer, make_codec_files, start_codec_server
 
 

@@ -19,7 +19,8 @@ from payments.money import Currency, Money
 from processors.simulator.admin import SimulatorAdmin
 from stack.checks import http_ok
 from stack.commands import child_env, simulator_command
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 
 Simulator = SimulatorAdmin
 

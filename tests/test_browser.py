@@ -20,7 +20,8 @@ from payments.models import CaptureMethod
 from stack.checks import http_ok, temporal_healthy
 from stack.codec import PATH_SECRET_FILE, ui_codec_args
 from stack.commands import dev_server_command
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from tests.cdp_pipe import Browser, chromium_path
 from tests.codec_support import CodecFiles, make_codec_files, start_codec_server
 from tests.helpers import Simulator, pay

@@ -23,7 +23,7 @@ from cli.errors import Exit
 from payments.cards import luhn_valid
 from processors.simulator.admin import SimulatorAdmin
 from stack.commands import REPO_ROOT
-from stack.procs import free_port, free_port_run
+from stack.ports import free_port, free_port_run
 
 
 def canary_number() -> str:

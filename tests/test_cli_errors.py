@@ -23,7 +23,7 @@ from cli.main import build_parser
 from cli.operator import COMMANDS
 from infra.keyring import ensure_keyring
 from stack.commands import REPO_ROOT, child_env
-from stack.procs import free_port
+from stack.ports import free_port
 
 # reST roles and literals that Sphinx would render but argparse prints as they are.
 REST = re.compile(r"``|:(func|class|meth|mod|attr|data|ref|exc):`")

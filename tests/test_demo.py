@@ -10,7 +10,7 @@ from pathlib import Path
 import stripe
 
 from stack.commands import REPO_ROOT
-from stack.procs import free_port, free_port_run
+from stack.ports import free_port, free_port_run
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from infra.settings import Settings
 from infra.temporal_client import connect
 from payments.models import CaptureMethod, RefundRequest
 from payments.reconcile import ReconcileInput
-from stack.procs import free_port
+from stack.ports import free_port
 from tests.helpers import Simulator, pay
 from worker import sdk_runtime
 from workflows.reconciliation_schedule import reconcile_now

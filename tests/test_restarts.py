@@ -18,7 +18,8 @@ from payments.models import CaptureMethod
 from payments.status import PaymentStatus
 from stack.checks import log_contains, temporal_healthy
 from stack.commands import child_env, dev_server_command, worker_command
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from tests.helpers import Simulator, pay, steps
 
 

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from infra.keyring import load_keyring
 from infra.settings import Settings
 from payments import webhook_urls
-from stack.procs import free_port
+from stack.ports import free_port
 from stores.merchants import MerchantDirectory, new_api_key
 from tests.helpers import pay
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from infra.keyring import load_keyring
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, ReplayGuard, verify
-from stack.procs import free_port
+from stack.ports import free_port
 from stores.merchants import MerchantDirectory
 
 

@@ -21,7 +21,8 @@ from cli.testcards import card_number
 from infra.keyring import load_keyring
 from stack.checks import http_ok
 from stack.commands import child_env
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from stores.merchants import MerchantDirectory, new_api_key
 from tests.helpers import Simulator
 from worker import build_worker, worker_http

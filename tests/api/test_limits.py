@@ -15,7 +15,7 @@ from api.settings import ApiSettings
 from cli.testcards import card_number
 from facade.tokenize import tokenize_card
 from payments.cards import RawCard
-from stack.procs import free_port
+from stack.ports import free_port
 from tests.api.conftest import Merchant, app_client, count_payments, payment_body, register
 from tests.helpers import Simulator
 from tests.webhook_receiver import Receiver

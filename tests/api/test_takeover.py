@@ -18,7 +18,8 @@ from api.settings import ApiSettings
 from api.temporal import derived_id
 from stack.checks import http_ok
 from stack.commands import child_env
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from tests.api.conftest import Merchant, env_of, payment_body
 from worker import build_worker, worker_http
 

@@ -28,7 +28,7 @@ from processors.models import (
 from processors.protocol import Processor
 from processors.registry import Shared, build
 from processors.tokenize import CardRefused, verify
-from stack.procs import free_port
+from stack.ports import free_port
 from tests.processors import support as s
 from tests.processors.targets import Target
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from infra.keyring import ensure_keyring, load_keyring
 from infra.settings import ProcessorEndpoint, Settings
 from payments.models import PaymentView
-from stack.procs import free_port
+from stack.ports import free_port
 from stores.merchants import MerchantDirectory, new_api_key
 from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks

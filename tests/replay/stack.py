@@ -20,7 +20,8 @@ from payments.search_attributes import dev_server_args
 from processors.simulator.admin import SimulatorAdmin
 from stack.checks import temporal_healthy
 from stack.commands import dev_server_command, temporal_binary
-from stack.procs import ManagedProcess, free_port
+from stack.ports import free_port
+from stack.procs import ManagedProcess
 from tests.helpers import simulator_healthy, simulator_process
 from tests.replay import REPLAY_CONVERTER
 

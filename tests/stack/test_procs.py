@@ -16,7 +16,8 @@ from temporalio.client import Client
 from stack import checks
 from stack.commands import child_env, dev_server_command
 from stack.pidfile import PidRecord, cmdline, is_ours, stop
-from stack.procs import ManagedProcess, NotReady, free_port, port_free
+from stack.ports import free_port, port_free
+from stack.procs import ManagedProcess, NotReady
 
 
 def http_server(port: int, log: Path) -> ManagedProcess:
