@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from stores.database import Database, database
+
 
 class ProcessorEndpoint(BaseModel):
     """One card-processor connection; lower ``priority`` is tried first."""
@@ -91,6 +93,9 @@ class Settings(BaseSettings):
 
     merchants_db: Path | None = None
     """Merchants' hashed API keys and webhook endpoints; ``<run_dir>/merchants.db`` when unset."""
+    database_url: SecretStr | None = None
+    """PostgreSQL for every shared store (``postgresql://user:password@host/db``); unset: SQLite
+    files in the run folder. Required for more than one host."""
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     webhook_allow_private_targets: bool = False
     """Let webhooks go to loopback, private, link-local and other non-public addresses.
@@ -139,3 +144,18 @@ class Settings(BaseSettings):
     def resolved_vault_db(self) -> Path:
         """Where the vault's database lives."""
         return self.vault_db or self.run_dir / "vault.db"
+
+    def database(self) -> Database:
+        """Where the shared stores live.
+
+        Raises:
+            DatabaseUnavailable: ``database_url`` is set but malformed.
+        """
+        files = {
+            "vault": self.resolved_vault_db(),
+            "merchants": self.resolved_merchants_db(),
+            "api": self.run_dir / "api.db",
+            "findings": self.run_dir / "reconciliation.db",
+        }
+        url = self.database_url.get_secret_value() if self.database_url else None
+        return database(url, files)
