@@ -27,6 +27,7 @@ from infra.settings import Settings
 from infra.temporal_client import connect
 from processors.fleet import Fleet
 from processors.routing import ProcessorBoard
+from stores.database import DatabaseUnavailable, check_reachable
 from stores.findings import FindingStore
 from stores.merchants import MerchantDirectory
 from stores.vault import CardVault
@@ -163,9 +164,15 @@ def keep_bytecode() -> None:
 
 def main() -> int:
     """Entry point."""
+    settings = Settings()
+    try:
+        # First, so a wrong database URL is one line instead of a failure deep in a store.
+        check_reachable(settings.database())
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     keep_bytecode()
     configure_logging("worker")
-    settings = Settings()
     tracing.setup("payments-worker", settings)
     try:
         asyncio.run(run(settings))
