@@ -1,8 +1,9 @@
 """``python -m bench``: payments against the bare baseline, one fresh stack per configuration.
 
 Examples:
-    python -m bench                          # full: untuned, wal, wal-policy, tuned; c=20
+    python -m bench                          # full: untuned, wal, wal-policy, tuned, postgres
     python -m bench --quick                  # about a minute: tuned only, small rounds
+    python -m bench --quick --postgres       # + the stores on PostgreSQL, ratio to SQLite
     python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
     python -m bench --quick --processor stripe   # localstripe behind the Stripe connector
 """
@@ -21,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK
-from bench.load import MIXES
+from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK, POSTGRES, mixes_for
+from bench.load import DEFAULT_MIXES, MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
+from bench.versus import add_versus, versus_table
 from infra.exits import exit_now
 
 
@@ -34,7 +36,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
     p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
-    p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
+    p.add_argument(
+        "--mixes",
+        help=f"comma list of: {', '.join(MIXES)} [all but api; api too "
+        "on the configurations compared in the run, e.g. tuned and postgres]",
+    )
+    p.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also run the postgres "
+        "configuration and tuned, its SQLite pair (a full run does by default)",
+    )
     p.add_argument("--concurrency", help="workflows in flight; a comma list sweeps [20]")
     p.add_argument("--count", type=int, help="workflows per mix per round [200; quick 80]")
     p.add_argument("--rounds", type=int, help="measured rounds, medians reported [3; quick 2]")
@@ -50,12 +62,14 @@ def plan_of(args: argparse.Namespace) -> tuple[list[str], Plan]:
     """Configurations and plan from the options."""
     names = args.configs or ",".join(DEFAULT_QUICK if args.quick else DEFAULT_FULL)
     configs = list(CONFIGS) if names == "all" else [n.strip() for n in names.split(",")]
+    if args.postgres:
+        configs += [n for n in POSTGRES if n not in configs]
     unknown = [n for n in configs if n not in CONFIGS]
-    mixes = tuple(m.strip() for m in args.mixes.split(",") if m.strip())
+    mixes = tuple(m.strip() for m in (args.mixes or ",".join(MIXES)).split(",") if m.strip())
     if unknown or any(m not in MIXES for m in mixes):
         raise SystemExit(f"unknown configuration or mix: {unknown or mixes}")
     plan = Plan(
-        mixes=mixes,
+        mixes=mixes if args.mixes else DEFAULT_MIXES,
         concurrencies=tuple(int(c) for c in (args.concurrency or "20").split(",")),
         count=args.count or (80 if args.quick else 200),
         warmup=args.warmup if args.warmup is not None else (30 if args.quick else 60),
@@ -80,6 +94,18 @@ def write_json(path: Path, results: dict[str, Any]) -> None:
     path.write_text(json.dumps(results, indent=2, default=str))
 
 
+async def run_one(
+    name: str, configs: list[str], plan: Plan, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One configuration on its own fresh stack, with the mixes it runs in this run."""
+    cfg = CONFIGS[name]
+    mixes = mixes_for(name, configs, plan.mixes if args.mixes else None)
+    spec = dataclasses.replace(cfg.spec, processor=args.processor, api="api" in mixes)
+    print(f"{name}: {cfg.note} (processor: {args.processor})", flush=True)
+    cfg = dataclasses.replace(cfg, spec=spec)
+    return await run_config(cfg, dataclasses.replace(plan, mixes=mixes), _log)
+
+
 async def main(argv: list[str]) -> int:
     """Run every configuration, print the table, write the JSON; 1 if any workflow failed."""
     args = parse(argv)
@@ -89,15 +115,15 @@ async def main(argv: list[str]) -> int:
                                "machine": machine(), "plan": plan.__dict__,
                                "processor": args.processor, "configs": {}}  # fmt: skip
     for name in configs:
-        cfg = CONFIGS[name]
-        cfg = dataclasses.replace(cfg, spec=dataclasses.replace(cfg.spec, processor=args.processor))
-        print(f"{name}: {cfg.note} (processor: {args.processor})", flush=True)
-        results["configs"][name] = await run_config(cfg, plan, _log)
+        results["configs"][name] = await run_one(name, configs, plan, args)
     add_ratios(results)
+    add_versus(results, {n: CONFIGS[n].versus for n in configs})
     results["seconds"] = round(time.monotonic() - started, 1)
     out = Path(args.out or results_dir() / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
     write_json(out, results)
     print(table(results))
+    if versus_table(results):
+        print(versus_table(results))
     print(f"wrote {out} after {results['seconds']:.0f}s")
     failed = sum(m["median"].get("errors") or 0 for c in results["configs"].values()
                  for b in c["by_concurrency"].values() for m in b["mixes"].values())  # fmt: skip

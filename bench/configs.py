@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from bench.load import DEFAULT_MIXES
 from stack.commands import SQLITE_PRAGMAS
 from stack.throwaway import StackSpec
 
@@ -31,6 +32,8 @@ class Config:
     name: str
     note: str
     spec: StackSpec
+    versus: str = ""
+    """A configuration this one is compared with, figure by figure, when both run."""
 
 
 def _cfg(name: str, note: str, pragmas: tuple[str, ...], workers: int = 1, **env: str) -> Config:
@@ -63,8 +66,27 @@ CONFIGS: dict[str, Config] = {
         _cfg("tuned-unsandboxed", "tuned, workflows outside the sandbox", SQLITE_PRAGMAS,
              BENCH_UNSANDBOXED="1"),
         _cfg("tuned-2-workers", "tuned, two worker processes", SQLITE_PRAGMAS, workers=2),
+        Config("postgres", "tuned, every store (vault, merchants, API keys and index, findings) "
+               "on a throwaway PostgreSQL", StackSpec(pragmas=SQLITE_PRAGMAS, database="postgres",
+               worker_argv=BENCH_WORKER), versus="tuned"),
     )
 }  # fmt: skip
 
-DEFAULT_FULL = ("untuned", "wal", "wal-policy", "tuned")
+DEFAULT_FULL = ("untuned", "wal", "wal-policy", "tuned", "postgres")
 DEFAULT_QUICK = ("tuned",)
+POSTGRES = ("tuned", "postgres")
+"""Added by ``--postgres`` (a full run has both): the database variant and its SQLite pair."""
+
+
+def compared(names: list[str]) -> set[str]:
+    """The configurations of ``names`` that are half of a pair compared in this run."""
+    pairs = [(n, CONFIGS[n].versus) for n in names if CONFIGS[n].versus in names]
+    return {name for pair in pairs for name in pair}
+
+
+def mixes_for(name: str, names: list[str], mixes: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The mixes ``name`` runs: as asked, else the defaults plus ``api`` on a compared pair
+    (the API's stores are much of what a database comparison is about)."""
+    if mixes is not None:
+        return mixes
+    return (*DEFAULT_MIXES, "api") if name in compared(names) else DEFAULT_MIXES

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 
@@ -46,13 +47,23 @@ BENCH_MERCHANT = "merchant_bench"
 
 
 @dataclass(frozen=True)
+class Api:
+    """The stack's HTTP API and ``BENCH_MERCHANT``'s key, for the ``api`` mix."""
+
+    http: httpx.AsyncClient
+    url: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Target:
-    """Where to send work: the client, both task queues and the tokenized cards."""
+    """Where to send work: the client, both task queues, the tokenized cards and the API."""
 
     client: Client
     task_queue: str
     baseline_queue: str
     cards: list[CardFacts]
+    api: Api | None = None
 
 
 One = Callable[[Target, int], Awaitable[Sample]]
@@ -97,6 +108,22 @@ async def manual_payment(t: Target, i: int) -> Sample:
     return Sample(req.payment_id, authorized - t0, captured - t0)
 
 
+async def api_payment(t: Target, i: int) -> Sample:
+    """An automatic payment through the HTTP API: its idempotency key, payment index and vault
+    token lookup, then the same Update-with-Start; timed to the answer (captured)."""
+    if t.api is None:
+        raise RuntimeError("the api mix needs a stack with the API")
+    body = {"amount": AMOUNT, "currency": "USD", "payment_method": t.cards[i % len(t.cards)].token}
+    headers = {"Authorization": f"Bearer {t.api.key}", "Idempotency-Key": uuid.uuid4().hex}
+    t0 = time.time()
+    resp = await t.api.http.post(f"{t.api.url}/v1/payments", json=body, headers=headers)
+    done, payment = time.time(), resp.json()
+    if payment.get("status") != "succeeded":
+        code = payment.get("error", {}).get("code") or payment.get("status")
+        raise RuntimeError(f"API answered {resp.status_code} {code}, expected succeeded")
+    return Sample(payment["id"], None, done - t0)
+
+
 async def baseline_auto(t: Target, i: int) -> Sample:
     """The bare workflow: started, then waited on until it completes."""
     wf_id, t0 = f"bench_{uuid.uuid4().hex}", time.time()
@@ -136,7 +163,11 @@ MIXES: dict[str, One] = {
     "auto": auto_payment,
     "baseline-manual": baseline_manual,
     "manual": manual_payment,
+    "api": api_payment,
 }
+DEFAULT_MIXES = ("baseline", "auto", "baseline-manual", "manual")
+"""What ``--mixes`` runs unless told: ``api`` needs the API and runs where the database is
+compared (see ``bench.configs``)."""
 
 
 async def run_mix(t: Target, mix: str, count: int, concurrency: int) -> MixResult:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -24,7 +23,9 @@ from stack.commands import (
 )
 from stack.commands import worker_settings as stack_worker_settings
 from stack.ports import free_port
+from stack.postgres import PostgresCluster
 from stack.procs import ManagedProcess
+from stack.throwaway_parts import API_ARGV, api_env, group_cpu_seconds, postgres_cpu_seconds
 
 WORKER_READY = "worker ready"
 LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
@@ -32,7 +33,8 @@ LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
 pickles to the system temporary folder). Prints ``port=<n>`` once listening."""
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe takes any key; not a secret
 _PORT_LINE = re.compile(rb"^port=(\d+)$", re.MULTILINE)
-_CLK_TCK = os.sysconf("SC_CLK_TCK")
+API_MERCHANT = "merchant_bench"
+"""The one merchant of a throwaway stack's API (the bench's merchant, owner of its cards)."""
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,10 @@ class StackSpec:
     """Empty: the product's ``worker.py``; the bench runs its own ``python -m bench.worker``."""
     processor: str = "simulator"
     """``simulator``, or ``stripe``: localstripe behind the Stripe connector, the only one."""
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """User plus system CPU of every live process in process group ``pgid``."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # exited while we looked
-        # After the command name: state, ppid, pgrp, ... utime (index 11), stime (index 12).
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / _CLK_TCK
+    database: str = "sqlite"
+    """``sqlite`` (files in the run folder), or ``postgres``: the stores in a cluster of its own."""
+    api: bool = False
+    """Also run the HTTP API (``api_url``, one merchant with ``api_key``)."""
 
 
 class ThrowawayStack:
@@ -73,6 +65,8 @@ class ThrowawayStack:
         self.simulator_url = f"http://127.0.0.1:{free_port()}"
         self.procs: dict[str, list[ManagedProcess]] = {}
         self.stripe_key_file = self.run_dir / "stripe-test-key"
+        self.postgres = PostgresCluster(self.run_dir / "postgres")
+        self.api_url, self.api_key = f"http://127.0.0.1:{free_port()}", ""
 
     def stripe_entry(self, name: str, url: str, priority: int = 0) -> dict[str, object]:
         """A ``PAYMENTS_PROCESSORS`` entry for localstripe behind the Stripe connector."""
@@ -90,6 +84,8 @@ class ThrowawayStack:
         if self.spec.processor == "stripe":
             entry = self.stripe_entry("stripe", self.simulator_url)
             env["PAYMENTS_PROCESSORS"] = json.dumps([entry])
+        if self.spec.database == "postgres":
+            env["PAYMENTS_DATABASE_URL"] = self.postgres.url()
         return env
 
     def _proc(
@@ -136,6 +132,8 @@ class ThrowawayStack:
         """Start the dev server, the processor and the workers and wait until all are ready."""
         ensure_keyring(self.run_dir / "codec-keys.json")
         ensure_keyring(self.run_dir / "vault-key.json")
+        if self.spec.database == "postgres":
+            self.postgres.start(install=True)
         port = int(self.temporal_address.rpartition(":")[2])
         server = self._proc("server", "temporal", dev_server_command(
             port=port, ui_port=free_port(), db_file=self.run_dir / "temporal.db",
@@ -149,14 +147,26 @@ class ThrowawayStack:
         for i in range(self.spec.workers):
             w = self._proc("worker", f"worker-{i + 1}", argv, env)
             w.wait_ready(lambda w=w: log_contains(w.log_file, WORKER_READY, w.log_offset), 60)
+        if self.spec.api:
+            self._start_api()
         return self
 
+    def _start_api(self, merchant: str = API_MERCHANT) -> None:
+        port = int(self.api_url.rpartition(":")[2])
+        env, self.api_key = api_env(self.settings_env(), port, merchant)
+        api = self._proc("api", "api", API_ARGV, child_env(env))
+        api.wait_ready(lambda: http_ok(f"{self.api_url}/readyz"), timeout=60)
+
     def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by each role's processes (server, simulator, worker)."""
-        return {
+        """CPU seconds used so far by each role's processes (server, simulator, worker, api) and
+        by the PostgreSQL cluster (``postgres``), if the stack has one."""
+        used = {
             role: sum(group_cpu_seconds(p.pid) for p in procs if p.pid is not None)
             for role, procs in self.procs.items()
         }
+        if self.spec.database == "postgres":
+            used["postgres"] = postgres_cpu_seconds(self.postgres)
+        return used
 
     def stop(self) -> None:
         """Workers first, so they drain against a live server; then delete the run folder."""
@@ -165,6 +175,7 @@ class ThrowawayStack:
         for role in order:
             for proc in self.procs[role]:
                 proc.terminate(timeout=15)
+        self.postgres.remove()
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> ThrowawayStack:
