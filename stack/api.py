@@ -13,11 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from infra.api_keys import API_KEYS_FILE
 from infra.keyring import load_keyring, write_private
-from infra.settings import Settings
 from stack import checks
 from stack.commands import child_env
 from stores.merchants import MerchantDirectory, new_api_key
@@ -38,11 +35,8 @@ def api_spec(port: int, settings: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def ensure_api_keys(run_dir: Path, database_url: str | None = None) -> dict[str, str]:
-    """Keys of the demo merchants: created once, registered (hashed) on every run.
-
-    ``database_url``: the stack's PostgreSQL (``DB=postgres``), else None.
-    """
+def ensure_api_keys(run_dir: Path) -> dict[str, str]:
+    """Keys of the demo merchants: created once, registered (hashed) on every run."""
     path = run_dir / API_KEYS_FILE
     keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     missing = [m for m in DEMO_MERCHANTS if m not in keys]
@@ -50,12 +44,8 @@ def ensure_api_keys(run_dir: Path, database_url: str | None = None) -> dict[str,
         keys[merchant] = new_api_key()
     if missing:
         write_private(path, json.dumps(keys, indent=2) + "\n")
-    # The settings the API reads, so the merchants land in the store the API opens.
-    settings = Settings(run_dir=run_dir)
-    if database_url is not None:
-        settings = Settings(run_dir=run_dir, database_url=SecretStr(database_url))
     directory = MerchantDirectory(
-        settings.resolved_merchants_db(), load_keyring(settings.resolved_vault_key_file())
+        run_dir / "merchants.db", load_keyring(run_dir / "vault-key.json")
     )
     for merchant, key in keys.items():
         directory.add_merchant(merchant, key)
