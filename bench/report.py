@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 # Each payment mix is compared with the bare workflow driven the same way.
-BASELINE_OF = {"auto": "baseline", "manual": "baseline-manual"}
+BASELINE_OF = {"auto": "baseline", "manual": "baseline-manual", "api": "baseline"}
 RATIO_FIELDS = (
     "throughput",
     "to_authorized_p50_ms",
@@ -25,6 +25,7 @@ COLUMNS = (
     ("srv ms", "cpu_server_ms", "{:.1f}"),
     ("wrk ms", "cpu_worker_ms", "{:.1f}"),
     ("sim ms", "cpu_simulator_ms", "{:.1f}"),
+    ("api ms", "cpu_api_ms", "{:.1f}"),
     ("cli ms", "cpu_client_ms", "{:.1f}"),
     ("events", "events", "{:.0f}"),
     ("actions", "actions", "{:.0f}"),
@@ -73,9 +74,9 @@ def table(results: dict[str, Any]) -> str:
                     lines.append(f"{'':<24} {'  / baseline':<16}{cells}")
     lines.append(
         "wf/s: completed to captured (manual mixes: through refund) per second; auth/capt: ms "
-        "from start; srv/wrk/sim/cli: CPU ms per workflow of the dev server, worker(s), "
-        "simulator and this load generator; events, actions: per workflow until captured "
-        "(auto) or completed; medians over rounds."
+        "from start (api: to the API's answer); srv/wrk/sim/api/cli: CPU ms per workflow of "
+        "the dev server, worker(s), simulator, HTTP API and this load generator; events, "
+        "actions: per workflow until captured (auto, api) or completed; medians over rounds."
     )
     return "\n".join(lines)
 
