@@ -21,6 +21,7 @@ def test_bench_runs_and_reports(tmp_path: Path) -> None:
     for mix in ("baseline", "auto", "baseline-manual", "manual", "api"):
         assert block["mixes"][mix]["median"]["n"] == 4
         assert block["mixes"][mix]["actions"] > 0
+        assert block["mixes"][mix]["history_bytes"] > 0
     assert set(block["ratios"]) == {"auto", "manual", "api"}
     # The API's CPU is its own column: the edge a deployment sizes next to workers and server.
     assert block["mixes"]["api"]["median"]["cpu_api_ms"] > 0
