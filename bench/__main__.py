@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK, POSTGRES, mixes_for
-from bench.load import DEFAULT_MIXES, MIXES
+from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK, POSTGRES
+from bench.load import MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
 from bench.versus import add_versus, versus_table
@@ -36,16 +36,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
     p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
-    p.add_argument(
-        "--mixes",
-        help=f"comma list of: {', '.join(MIXES)} [all but api; api too "
-        "on the configurations compared in the run, e.g. tuned and postgres]",
-    )
+    p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
     p.add_argument(
         "--postgres",
         action="store_true",
-        help="also run the postgres "
-        "configuration and tuned, its SQLite pair (a full run does by default)",
+        help="also run the postgres configuration and tuned, its SQLite pair (a full run has both)",
     )
     p.add_argument("--concurrency", help="workflows in flight; a comma list sweeps [20]")
     p.add_argument("--count", type=int, help="workflows per mix per round [200; quick 80]")
@@ -65,11 +60,11 @@ def plan_of(args: argparse.Namespace) -> tuple[list[str], Plan]:
     if args.postgres:
         configs += [n for n in POSTGRES if n not in configs]
     unknown = [n for n in configs if n not in CONFIGS]
-    mixes = tuple(m.strip() for m in (args.mixes or ",".join(MIXES)).split(",") if m.strip())
+    mixes = tuple(m.strip() for m in args.mixes.split(",") if m.strip())
     if unknown or any(m not in MIXES for m in mixes):
         raise SystemExit(f"unknown configuration or mix: {unknown or mixes}")
     plan = Plan(
-        mixes=mixes if args.mixes else DEFAULT_MIXES,
+        mixes=mixes,
         concurrencies=tuple(int(c) for c in (args.concurrency or "20").split(",")),
         count=args.count or (80 if args.quick else 200),
         warmup=args.warmup if args.warmup is not None else (30 if args.quick else 60),
@@ -94,16 +89,12 @@ def write_json(path: Path, results: dict[str, Any]) -> None:
     path.write_text(json.dumps(results, indent=2, default=str))
 
 
-async def run_one(
-    name: str, configs: list[str], plan: Plan, args: argparse.Namespace
-) -> dict[str, Any]:
-    """One configuration on its own fresh stack, with the mixes it runs in this run."""
+async def run_one(name: str, plan: Plan, processor: str) -> dict[str, Any]:
+    """One configuration on its own fresh stack."""
     cfg = CONFIGS[name]
-    mixes = mixes_for(name, configs, plan.mixes if args.mixes else None)
-    spec = dataclasses.replace(cfg.spec, processor=args.processor, api="api" in mixes)
-    print(f"{name}: {cfg.note} (processor: {args.processor})", flush=True)
-    cfg = dataclasses.replace(cfg, spec=spec)
-    return await run_config(cfg, dataclasses.replace(plan, mixes=mixes), _log)
+    cfg = dataclasses.replace(cfg, spec=dataclasses.replace(cfg.spec, processor=processor))
+    print(f"{name}: {cfg.note} (processor: {processor})", flush=True)
+    return await run_config(cfg, plan, _log)
 
 
 async def main(argv: list[str]) -> int:
@@ -115,7 +106,7 @@ async def main(argv: list[str]) -> int:
                                "machine": machine(), "plan": plan.__dict__,
                                "processor": args.processor, "configs": {}}  # fmt: skip
     for name in configs:
-        results["configs"][name] = await run_one(name, configs, plan, args)
+        results["configs"][name] = await run_one(name, plan, args.processor)
     add_ratios(results)
     add_versus(results, {n: CONFIGS[n].versus for n in configs})
     results["seconds"] = round(time.monotonic() - started, 1)

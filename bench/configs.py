@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from bench.load import DEFAULT_MIXES
 from stack.commands import SQLITE_PRAGMAS
 from stack.throwaway import StackSpec
 
@@ -76,17 +75,3 @@ DEFAULT_FULL = ("untuned", "wal", "wal-policy", "tuned", "postgres")
 DEFAULT_QUICK = ("tuned",)
 POSTGRES = ("tuned", "postgres")
 """Added by ``--postgres`` (a full run has both): the database variant and its SQLite pair."""
-
-
-def compared(names: list[str]) -> set[str]:
-    """The configurations of ``names`` that are half of a pair compared in this run."""
-    pairs = [(n, CONFIGS[n].versus) for n in names if CONFIGS[n].versus in names]
-    return {name for pair in pairs for name in pair}
-
-
-def mixes_for(name: str, names: list[str], mixes: tuple[str, ...] | None) -> tuple[str, ...]:
-    """The mixes ``name`` runs: as asked, else the defaults plus ``api`` on a compared pair
-    (the API's stores are much of what a database comparison is about)."""
-    if mixes is not None:
-        return mixes
-    return (*DEFAULT_MIXES, "api") if name in compared(names) else DEFAULT_MIXES

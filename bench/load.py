@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import httpx
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 
+from bench.api_load import ApiEdge, post_payment
 from bench.baseline import BaselineWorkflow
 from bench.baseline_io import BaselineInput
 from facade import operations as ops
@@ -47,15 +47,6 @@ BENCH_MERCHANT = "merchant_bench"
 
 
 @dataclass(frozen=True)
-class Api:
-    """The stack's HTTP API and ``BENCH_MERCHANT``'s key, for the ``api`` mix."""
-
-    http: httpx.AsyncClient
-    url: str
-    key: str
-
-
-@dataclass(frozen=True)
 class Target:
     """Where to send work: the client, both task queues, the tokenized cards and the API."""
 
@@ -63,7 +54,7 @@ class Target:
     task_queue: str
     baseline_queue: str
     cards: list[CardFacts]
-    api: Api | None = None
+    api: ApiEdge | None = None
 
 
 One = Callable[[Target, int], Awaitable[Sample]]
@@ -92,6 +83,14 @@ async def auto_payment(t: Target, i: int) -> Sample:
     return Sample(req.payment_id, auth.timestamp() - t0, done - t0)
 
 
+async def api_payment(t: Target, i: int) -> Sample:
+    """The automatic payment as a merchant sends it: one POST with the raw card."""
+    if t.api is None:
+        raise RuntimeError("the api mix needs the API started (bench.api_load.api_edge)")
+    payment_id, seconds = await post_payment(t.api, i, AMOUNT)
+    return Sample(payment_id, None, seconds)
+
+
 async def manual_payment(t: Target, i: int) -> Sample:
     """Authorize, then a capture Update, then a full refund Update."""
     req, t0 = _request(t, i, CaptureMethod.MANUAL), time.time()
@@ -106,22 +105,6 @@ async def manual_payment(t: Target, i: int) -> Sample:
     refund = RefundRequest(refund_id=f"re_{uuid.uuid4().hex[:16]}")
     await ops.refund(t.client, req.payment_id, refund)
     return Sample(req.payment_id, authorized - t0, captured - t0)
-
-
-async def api_payment(t: Target, i: int) -> Sample:
-    """An automatic payment through the HTTP API: its idempotency key, payment index and vault
-    token lookup, then the same Update-with-Start; timed to the answer (captured)."""
-    if t.api is None:
-        raise RuntimeError("the api mix needs a stack with the API")
-    body = {"amount": AMOUNT, "currency": "USD", "payment_method": t.cards[i % len(t.cards)].token}
-    headers = {"Authorization": f"Bearer {t.api.key}", "Idempotency-Key": uuid.uuid4().hex}
-    t0 = time.time()
-    resp = await t.api.http.post(f"{t.api.url}/v1/payments", json=body, headers=headers)
-    done, payment = time.time(), resp.json()
-    if payment.get("status") != "succeeded":
-        code = payment.get("error", {}).get("code") or payment.get("status")
-        raise RuntimeError(f"API answered {resp.status_code} {code}, expected succeeded")
-    return Sample(payment["id"], None, done - t0)
 
 
 async def baseline_auto(t: Target, i: int) -> Sample:
@@ -165,9 +148,6 @@ MIXES: dict[str, One] = {
     "manual": manual_payment,
     "api": api_payment,
 }
-DEFAULT_MIXES = ("baseline", "auto", "baseline-manual", "manual")
-"""What ``--mixes`` runs unless told: ``api`` needs the API and runs where the database is
-compared (see ``bench.configs``)."""
 
 
 async def run_mix(t: Target, mix: str, count: int, concurrency: int) -> MixResult:

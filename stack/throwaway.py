@@ -22,10 +22,10 @@ from stack.commands import (
     worker_command,
 )
 from stack.commands import worker_settings as stack_worker_settings
+from stack.cputime import group_cpu_seconds, postgres_cpu_seconds
 from stack.ports import free_port
 from stack.postgres import PostgresCluster
 from stack.procs import ManagedProcess
-from stack.throwaway_parts import API_ARGV, api_env, group_cpu_seconds, postgres_cpu_seconds
 
 WORKER_READY = "worker ready"
 LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
@@ -33,8 +33,6 @@ LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
 pickles to the system temporary folder). Prints ``port=<n>`` once listening."""
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe takes any key; not a secret
 _PORT_LINE = re.compile(rb"^port=(\d+)$", re.MULTILINE)
-API_MERCHANT = "merchant_bench"
-"""The one merchant of a throwaway stack's API (the bench's merchant, owner of its cards)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,6 @@ class StackSpec:
     """``simulator``, or ``stripe``: localstripe behind the Stripe connector, the only one."""
     database: str = "sqlite"
     """``sqlite`` (files in the run folder), or ``postgres``: the stores in a cluster of its own."""
-    api: bool = False
-    """Also run the HTTP API (``api_url``, one merchant with ``api_key``)."""
 
 
 class ThrowawayStack:
@@ -66,7 +62,6 @@ class ThrowawayStack:
         self.procs: dict[str, list[ManagedProcess]] = {}
         self.stripe_key_file = self.run_dir / "stripe-test-key"
         self.postgres = PostgresCluster(self.run_dir / "postgres")
-        self.api_url, self.api_key = f"http://127.0.0.1:{free_port()}", ""
 
     def stripe_entry(self, name: str, url: str, priority: int = 0) -> dict[str, object]:
         """A ``PAYMENTS_PROCESSORS`` entry for localstripe behind the Stripe connector."""
@@ -147,15 +142,7 @@ class ThrowawayStack:
         for i in range(self.spec.workers):
             w = self._proc("worker", f"worker-{i + 1}", argv, env)
             w.wait_ready(lambda w=w: log_contains(w.log_file, WORKER_READY, w.log_offset), 60)
-        if self.spec.api:
-            self._start_api()
         return self
-
-    def _start_api(self, merchant: str = API_MERCHANT) -> None:
-        port = int(self.api_url.rpartition(":")[2])
-        env, self.api_key = api_env(self.settings_env(), port, merchant)
-        api = self._proc("api", "api", API_ARGV, child_env(env))
-        api.wait_ready(lambda: http_ok(f"{self.api_url}/readyz"), timeout=60)
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by each role's processes (server, simulator, worker, api) and

@@ -1,20 +1,13 @@
-"""Parts of a throwaway stack: CPU accounting, its own PostgreSQL for the stores, the HTTP API."""
+"""CPU accounting of a throwaway stack: its process groups, and its PostgreSQL cluster."""
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from stack.postgres import PostgresCluster
-from stores.merchants import new_api_key
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
-API_ARGV = (sys.executable, "-m", "api")
-# Far above any load a bench makes: the per-merchant limit would otherwise be what is measured.
-_UNLIMITED = "1000000"
 
 
 def _stat(pid_dir: Path) -> list[str] | None:
@@ -58,18 +51,3 @@ def postgres_cpu_seconds(cluster: PostgresCluster) -> float:
         elif int(fields[1]) == postmaster:
             ticks += int(fields[11]) + int(fields[12])
     return ticks / _CLK_TCK
-
-
-def api_env(
-    settings_env: Mapping[str, str], port: int, merchant: str
-) -> tuple[dict[str, str], str]:
-    """The API's ``PAYMENTS_*`` on ``port`` with one merchant, and that merchant's new key."""
-    key = new_api_key()
-    env = {
-        **settings_env,
-        "PAYMENTS_API_PORT": str(port),
-        "PAYMENTS_API_KEYS": json.dumps({merchant: key}),
-        "PAYMENTS_API_RATE_PER_SECOND": _UNLIMITED,
-        "PAYMENTS_API_RATE_BURST": _UNLIMITED,
-    }
-    return env, key
