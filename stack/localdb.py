@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 
 from stack.postgres import PostgresCluster
+from stores.database import Database, database
 
 POSTGRES = "postgres"
 FOLDER = "postgres"
@@ -40,6 +41,13 @@ def database_url(run_dir: Path, db: str) -> str | None:
     if db != POSTGRES or pg.info is None:
         return None
     return pg.url()
+
+
+def stores_database(run_dir: Path, db: str) -> Database | None:
+    """The stores' ``Database`` with ``db`` postgres (for the merchant setup ``up`` does in this
+    process), else None: the SQLite files in the run folder."""
+    url = database_url(run_dir, db)
+    return None if url is None else database(url, {})
 
 
 def database_env(run_dir: Path, db: str) -> dict[str, str]:
