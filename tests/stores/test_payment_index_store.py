@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
+import psycopg
+from psycopg import sql
+
+from stack.postgres import PostgresCluster
+from stores import pg
+from stores.database import Database
 from stores.payment_index import PaymentIndex, Position, open_payment_index
 from tests.stores.backends import Backend, backend_fixture, pg_cluster, pg_url  # noqa: F401
 
@@ -69,3 +76,25 @@ async def test_times_are_exact_to_the_microsecond(backend: Backend) -> None:
     at = datetime(2026, 12, 2, 12, 0, 0, 123457, tzinfo=UTC)
     assert await index.accept("m", "pay_1", at, 100, "EUR") == at
     assert (await index.older("m", None, 1))[0].created_at == at
+
+
+async def test_postgres_orders_ids_bytewise_in_a_database_that_collates_by_language(
+    pg_cluster: PostgresCluster,  # noqa: F811 - the fixture imported above
+) -> None:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL(
+                "CREATE DATABASE {} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+                " LOCALE 'C.UTF-8'"
+            ).format(sql.Identifier(name))
+        )
+    db = Database({}, pg_cluster.url().rsplit("/", 1)[0] + "/" + name)
+    try:
+        index = await open_payment_index(db)
+        for payment_id in IDS:
+            await index.accept("m", payment_id, T0, 100, "EUR")
+        listed = [p for page in await _pages(index, "m", 3) for p in page]
+    finally:
+        await pg.close_all()
+    assert listed == sorted(IDS, reverse=True)
