@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,9 +11,13 @@ from pydantic import SecretStr
 
 from api.main import open_api_stores
 from api.settings import ApiSettings
+from stack.commands import child_env
+from stack.ports import free_port
 from stores import pg
 from stores.idempotency import Claimed, InUse, Replay
 from tests.pg_support import pg_cluster, pg_url  # noqa: F401 - fixtures
+
+PASSWORD = "not-the-real-one-7f3a"
 
 
 def test_api_db_is_the_api_areas_sqlite_file(tmp_path: Path) -> None:
@@ -48,3 +54,17 @@ async def test_two_hosts_on_one_postgres_share_keys_and_the_index(
     finally:
         await pg.close_all()
     assert not (tmp_path / "a" / "api.db").exists()
+
+
+def test_an_unreachable_database_is_one_line_at_start_without_the_password(
+    tmp_path: Path,
+) -> None:
+    url = f"postgresql://payments:{PASSWORD}@127.0.0.1:{free_port()}/payments"
+    env = child_env({"PAYMENTS_RUN_DIR": str(tmp_path), "PAYMENTS_DATABASE_URL": url})
+    done = subprocess.run(
+        [sys.executable, "-m", "api"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use database postgresql://")
+    assert PASSWORD not in done.stderr + done.stdout and "Traceback" not in done.stderr

@@ -6,7 +6,9 @@ import asyncio
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
+from stores.database import Database
 from stores.idempotency import (
     Claimed,
     IdempotencyStore,
@@ -148,13 +150,9 @@ async def test_fingerprints_tell_requests_apart_and_hold_no_body(backend: Backen
 
 
 async def test_an_api_db_from_before_migrations_and_leases_is_migrated_and_private(
-    tmp_path: object,
+    tmp_path: Path,
 ) -> None:
-    from pathlib import Path
-
-    from stores.database import Database
-
-    path = Path(str(tmp_path)) / "api.db"
+    path = tmp_path / "api.db"
     with sqlite3.connect(path) as conn:
         conn.execute(
             "CREATE TABLE idempotency (merchant_id TEXT NOT NULL, key TEXT NOT NULL,"
