@@ -23,7 +23,7 @@ from infra import tracing
 from infra.http_metrics import instrument
 from infra.keyring import load_keyring, write_private
 from infra.temporal_client import connect
-from stores.merchants import MerchantDirectory
+from stores.merchants import MerchantDirectory, open_directory
 
 log = logging.getLogger("api")
 
@@ -44,12 +44,19 @@ def configured_keys(settings: ApiSettings) -> dict[str, str]:
     return keys
 
 
-def build_state(settings: ApiSettings, client: object, tokenizer: CardTokenizer) -> AppState:
-    """Everything but the Temporal client and the tokenizer is local: files in the run folder."""
+async def open_merchants(settings: ApiSettings) -> MerchantDirectory:
+    """The merchant directory, with the configured merchants' keys registered."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
-    merchants = MerchantDirectory(settings.resolved_merchants_db(), at_rest)
+    merchants = await open_directory(settings.database(), at_rest)
     for merchant_id, key in configured_keys(settings).items():
-        merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
+        await merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
+    return merchants
+
+
+def build_state(
+    settings: ApiSettings, client: object, tokenizer: CardTokenizer, merchants: MerchantDirectory
+) -> AppState:
+    """Everything but the Temporal client, the tokenizer and the merchants is local."""
     store = IdempotencyStore(
         settings.resolved_api_db(),
         fingerprint_secret(settings.resolved_api_secret_file()),
@@ -78,7 +85,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
         client = await connect(settings, lazy=True)
         # One vault and one processor HTTP session for every tokenization of this process.
         async with open_tokenizer(settings) as tokenizer:
-            app.state.payments = build_state(settings, client, tokenizer)
+            merchants = await open_merchants(settings)
+            app.state.payments = build_state(settings, client, tokenizer, merchants)
             log.info("api ready on %s:%d", settings.api_host, settings.api_port)
             yield
 
