@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from infra.keyring import load_keyring
-from stores.database import Database
+from infra.settings import Settings
+from stores import pg
 from stores.merchants import MerchantDirectory, open_directory
 
 T = TypeVar("T")
@@ -17,11 +18,19 @@ T = TypeVar("T")
 
 def blocking(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` to its end on a loop of its own (in a thread, as the caller's may run)."""
+
+    async def run() -> T:
+        try:
+            return await coro
+        finally:
+            await pg.close_all()  # the loop ends here, and its pools with it
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        return pool.submit(asyncio.run, run()).result()
 
 
-def sqlite_directory(merchants_db: Path, keyring_file: Path) -> MerchantDirectory:
-    """The SQLite merchant directory at ``merchants_db`` (migrated), sealing with that keyring."""
-    db = Database(sqlite_files={"merchants": merchants_db})
-    return blocking(open_directory(db, load_keyring(keyring_file)))
+def run_directory(run_dir: Path) -> MerchantDirectory:
+    """The merchant directory the run folder's processes use: ``merchants.db``, or PostgreSQL
+    when ``PAYMENTS_DATABASE_URL`` is set (as the worker and API under test then use)."""
+    db = Settings(run_dir=run_dir).database()
+    return blocking(open_directory(db, load_keyring(run_dir / "vault-key.json")))

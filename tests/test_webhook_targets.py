@@ -19,7 +19,7 @@ from payments import webhook_urls
 from stack.ports import free_port
 from stores.merchants import new_api_key
 from tests.helpers import pay
-from tests.store_calls import blocking, sqlite_directory
+from tests.store_calls import blocking, run_directory
 
 
 class Receiver:
@@ -54,9 +54,7 @@ def receiver() -> Iterator[Receiver]:
 def _hooked_merchant(settings: Settings, url: str) -> str:
     """A merchant whose endpoint is stored directly, as a URL registered before the checks."""
     merchant = f"m_{uuid.uuid4().hex[:8]}"
-    directory = sqlite_directory(
-        settings.resolved_merchants_db(), settings.resolved_vault_key_file()
-    )
+    directory = run_directory(settings.run_dir)
     blocking(directory.add_merchant(merchant, new_api_key()))
     blocking(directory.set_webhook(merchant, url))
     return merchant

@@ -18,7 +18,7 @@ from payments.status import PaymentStatus
 from payments.webhooks import ReplayGuard, SignatureError, sign, verify
 from stores.merchants import new_api_key
 from tests.helpers import pay
-from tests.store_calls import blocking, sqlite_directory
+from tests.store_calls import blocking, run_directory
 from tests.webhook_receiver import until, webhook_receiver
 
 SECRET = "whsec_test_only"
@@ -70,9 +70,7 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def merchant(settings: Settings) -> str:
     name = f"m_{uuid.uuid4().hex[:8]}"
-    directory = sqlite_directory(
-        settings.resolved_merchants_db(), settings.resolved_vault_key_file()
-    )
+    directory = run_directory(settings.run_dir)
     blocking(directory.add_merchant(name, new_api_key()))
     return name
 

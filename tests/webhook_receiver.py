@@ -14,7 +14,7 @@ from typing import Any
 
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, ReplayGuard, verify
 from stack.ports import free_port
-from tests.store_calls import blocking, sqlite_directory
+from tests.store_calls import blocking, run_directory
 
 
 class Receiver:
@@ -61,7 +61,7 @@ class Receiver:
 @contextmanager
 def webhook_receiver(run_dir: Path, merchant: str, fail_first: int = 0) -> Iterator[Receiver]:
     """A receiver registered as ``merchant``'s endpoint in the run folder's merchants.db."""
-    directory = sqlite_directory(run_dir / "merchants.db", run_dir / "vault-key.json")
+    directory = run_directory(run_dir)
     receiver = Receiver("", fail_first)
     receiver.secret = blocking(directory.set_webhook(merchant, receiver.url))
     thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)

@@ -24,7 +24,7 @@ from stack.ports import free_port
 from stack.procs import ManagedProcess
 from stores.merchants import new_api_key
 from tests.helpers import Simulator
-from tests.store_calls import blocking, sqlite_directory
+from tests.store_calls import blocking, run_directory
 from worker import build_worker, worker_http
 
 
@@ -107,7 +107,7 @@ async def http(api_url: str, api_worker: None) -> AsyncIterator[httpx.AsyncClien
 
 def register(run_dir: Path, prefix: str = "m") -> Merchant:
     """A fresh merchant with a fresh key, straight into the shared merchants.db."""
-    directory = sqlite_directory(run_dir / "merchants.db", run_dir / "vault-key.json")
+    directory = run_directory(run_dir)
     merchant = Merchant(f"{prefix}_{uuid.uuid4().hex[:10]}", new_api_key())
     blocking(directory.add_merchant(merchant.id, merchant.key))
     return merchant

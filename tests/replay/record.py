@@ -27,7 +27,7 @@ from stores.merchants import new_api_key
 from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks
 from tests.replay.stack import RecordingStack, recording_stack
-from tests.store_calls import blocking, sqlite_directory
+from tests.store_calls import blocking, run_directory
 from worker import build_worker, worker_http
 
 # Worker group -> (primary simulator, secondary simulator or None).
@@ -56,7 +56,7 @@ class _Accept(BaseHTTPRequestHandler):
 def webhook_endpoint(run_dir: Path) -> Iterator[None]:
     """Register ``HOOKED_MERCHANT``'s endpoint and serve it until exit."""
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Accept)
-    directory = sqlite_directory(run_dir / "merchants.db", run_dir / "vault-key.json")
+    directory = run_directory(run_dir)
     blocking(directory.add_merchant(HOOKED_MERCHANT, new_api_key()))
     blocking(directory.set_webhook(HOOKED_MERCHANT, f"http://127.0.0.1:{server.server_port}/hooks"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
