@@ -40,7 +40,7 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
             print(f"created key file {cfg.run_dir / name}")
     # Before the merchants are registered and before any component: they all use the stores.
     localdb.ensure(cfg.run_dir, cfg.db)
-    keys = ensure_api_keys(cfg.run_dir)
+    keys = ensure_api_keys(cfg.run_dir, localdb.stores_database(cfg.run_dir, cfg.db))
     if cfg.stripe_key_file is not None and secondary.ensure_key(cfg.run_dir):
         print(f"created Stripe test key file {cfg.stripe_key_file} (for localstripe)")
     comps = components(cfg)
