@@ -263,7 +263,8 @@ class PaymentWorkflow:
         """Log, upsert search attributes and emit the webhook for the latest transition."""
         last = self._s.transitions[-1]
         workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        # An automatic capture follows its authorization at once: publish only where it lands.
+        # An automatic capture follows its authorization at once, and an authorization follows
+        # its authentication: publish only where they land.
         capture_due = self._s.request.capture_method is CaptureMethod.AUTOMATIC
         passing = last.event is PaymentEvent.AUTHENTICATED or (
             last.event is PaymentEvent.AUTHORIZED and capture_due
