@@ -1,4 +1,4 @@
-"""3-D Secure through the ``Authenticator`` Protocol, for processors declaring ``three_d_secure``."""
+"""3-D Secure through the ``Authenticator`` Protocol, for processors that declare it."""
 
 from __future__ import annotations
 

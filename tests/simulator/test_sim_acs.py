@@ -12,7 +12,8 @@ CHALLENGE, FRICTIONLESS, FAILS = "4000000000003220", "4000000000003055", "400000
 
 def _start(sim: Sim, number: str, pay: str, **extra: Any) -> httpx.Response:
     body = {"card": card(number), "amount": 4200, "currency": "EUR", "merchant_id": "m_test",
-            "payment_id": pay, "step": "authenticate", "expires_in_seconds": 900, **extra}  # fmt: skip
+            "payment_id": pay, "step": "authenticate", "expires_in_seconds": 900,
+            **extra}  # fmt: skip
     return sim.post("/v1/authentications", body, uid("key"))
 
 

@@ -35,8 +35,8 @@ from payments.activity_io import (
 )
 from payments.authentication import AuthenticationState
 from payments.errors import ErrorType
-from tests.workflows.fakes_3ds import FakeAuthentication
 from payments.webhooks import Notification
+from tests.workflows.fakes_3ds import FakeAuthentication
 
 
 def declined(code: str) -> ApplicationError:

@@ -43,8 +43,9 @@ class FakeAuthentication:
         return AuthenticationStarted(state=state, authentication_id=auth_id, challenge=challenge)
 
     @activity.defn(name="confirm_authentication")
-    async def confirm_authentication(self, req: ConfirmAuthenticationInput) -> AuthenticationStarted:
+    async def confirm_authentication(
+        self, req: ConfirmAuthenticationInput
+    ) -> AuthenticationStarted:
         """What the script says the customer answered at the processor."""
         s = self._run("confirm_authentication", req.processor, req.authentication_id)
         return AuthenticationStarted(state=s.acs, authentication_id=req.authentication_id)
-
