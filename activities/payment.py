@@ -14,6 +14,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import processor_io as io
+from activities.authentication import AuthenticationSteps
 from activities.outcomes import IN_PROGRESS, to_application_error
 from infra import metrics
 from payments.activity_io import (
@@ -55,7 +56,7 @@ NO_LIMIT_KNOWN = 10**12
 """The balance reported for a processor without a balance check: authorization decides."""
 
 
-class PaymentActivities:
+class PaymentActivities(AuthenticationSteps):
     """Activities over the processor fleet (breakers, rate limits) and the card vault."""
 
     def __init__(self, *, fleet: Fleet, vault: CardVault) -> None:
@@ -182,8 +183,11 @@ class PaymentActivities:
             self.capture,
             self.void,
             self.refund,
+            self.start_authentication,
+            self.confirm_authentication,
         ]
 
     def processor_calls(self) -> list[Any]:
         """The normal activities that call one processor: its task queue's activities."""
-        return [self.authorize, self.inquire, self.capture, self.void, self.refund]
+        return [self.authorize, self.inquire, self.capture, self.void, self.refund,
+                self.start_authentication, self.confirm_authentication]  # fmt: skip

@@ -39,6 +39,7 @@ def authorize_request(req: AuthorizeInput, card: Card | None) -> AuthorizeReques
         payment_method_id=req.processor_payment_method,
         amount=req.amount,
         hold_ttl_seconds=req.hold_ttl_seconds,
+        authentication_id=req.authentication_id,
     )
 
 

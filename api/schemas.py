@@ -86,6 +86,8 @@ class CreatePayment(Strict):
     customer: CustomerIn | None = None
     description: stated.Text | None = None
     metadata: Annotated[dict[stated.Key, stated.Text], Field(max_length=20)] = {}
+    return_url: stated.WebhookUrl | None = None
+    """Where the customer lands after a 3-D Secure challenge (an http(s) URL)."""
 
 
 class CapturePayment(Strict):

@@ -18,6 +18,7 @@ from api.views import Language, failure_error, payment_out, refund_out
 from facade import operations as ops
 from infra import tracing
 from payments import search_attributes as sa
+from payments.authentication import AuthenticationUrls
 from payments.cards import (
     CardInvalid,
     RawCard,
@@ -29,6 +30,7 @@ from payments.cards import (
 from payments.models import CardFacts, Customer, PaymentOptions, PaymentRequest, PaymentView
 from payments.money import Money
 from payments.public import failure_for
+from payments.webhook_urls import TargetRefused, check_url
 from processors.errors import ProcessorFailure
 from processors.tokenize import CardRefused
 from stores.vault import VaultError
@@ -50,6 +52,12 @@ async def check_create(
         InvalidRequest: A rule the schema cannot express is broken.
     """
     reject_card_like(body.description, param="description")
+    if body.return_url is not None:
+        try:
+            check_url(body.return_url, allow_private=True)
+        except TargetRefused as refused:
+            raise InvalidRequest(str(refused), code="parameter_invalid",
+                                 param="return_url") from None  # fmt: skip
     for key, value in body.metadata.items():
         reject_card_like(key, param="metadata")
         reject_card_like(value, param=f"metadata[{key}]")
@@ -123,8 +131,10 @@ async def create(
     body: CreatePayment,
     card: ValidCard | CardFacts | PinnedMethod,
     lang: Language,
+    base_url: str = "",
 ) -> Answer:
-    """Tokenize, start (or join) the payment's workflow and answer with its outcome."""
+    """Tokenize, start (or join) the payment's workflow and answer with its outcome; a 3-D
+    Secure challenge brings the customer back to ``base_url``'s challenge return page."""
     tracing.tag_payment(payment_id)
     s = state.settings
     facts = await card_facts(state, merchant, card, lang)
@@ -147,7 +157,9 @@ async def create(
         options=PaymentOptions(
             authorization_ttl_seconds=s.authorization_ttl_seconds,
             refund_window_seconds=s.refund_window_seconds,
+            authentication_timeout_seconds=s.authentication_timeout_seconds,
         ),
+        authentication=challenge_urls(base_url, payment_id, body.return_url),
         created_at=created,
         pinned_processor=card.processor if isinstance(card, PinnedMethod) else None,
         processor_payment_method=card.id if isinstance(card, PinnedMethod) else None,
@@ -157,6 +169,12 @@ async def create(
         # Only if the key store was lost and the key reused for another payment.
         raise IdempotencyReused("this Idempotency-Key was used for a different payment")
     return answer_for(view, lang)
+
+
+def challenge_urls(base_url: str, payment_id: str, return_url: str | None) -> AuthenticationUrls:
+    """The API's return page for this payment's challenge, and the merchant's page after it."""
+    callback = f"{base_url.rstrip('/')}/v1/payments/{payment_id}/challenge_return"
+    return AuthenticationUrls(callback_url=callback, return_url=return_url)
 
 
 async def _start(state: AppState, req: PaymentRequest) -> PaymentView:

@@ -14,6 +14,9 @@ TEST_CARDS: dict[str, str] = {
     "processing_error": "4000000000000119",
     "prepaid5": "4000000000000507",
     "prepaid25": "4000000000002503",
+    "challenge": "4000000000003220",
+    "frictionless": "4000000000003055",
+    "challenge_fails": "4000008400001280",
 }
 
 

@@ -24,6 +24,7 @@ from temporalio.common import (
 
 from facade.errors import UNREACHABLE, guard
 from payments import search_attributes as sa
+from payments.authentication import AuthenticationAnswer
 from payments.models import (
     CancelRequest,
     CaptureRequest,
@@ -121,6 +122,13 @@ async def cancel(
     handle = _handle(client, payment_id)
     req = CancelRequest(reason=reason)
     return await guard(handle.execute_update(PaymentWorkflow.cancel, req, id=update_id), handle)
+
+
+async def answer_challenge(client: Client, payment_id: str, challenge_id: str) -> PaymentView:
+    """The customer is back from a 3-D Secure challenge; the payment asks its processor."""
+    handle = _handle(client, payment_id)
+    answer = AuthenticationAnswer(challenge_id=challenge_id)
+    return await guard(handle.execute_update(PaymentWorkflow.answer_challenge, answer), handle)
 
 
 async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:

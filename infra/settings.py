@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     merchant_id: str = "merchant_demo"
     authorization_ttl_seconds: int = Field(default=7 * 86400, gt=0)
     refund_window_seconds: int = Field(default=30 * 86400, ge=0)
+    authentication_timeout_seconds: int = Field(default=900, gt=0, le=86400)
+    """How long a payment waits for the customer's 3-D Secure challenge (a durable timer)."""
 
     max_concurrent_activities: int = Field(default=50, gt=0)
     max_concurrent_workflow_tasks: int = Field(default=20, gt=0)

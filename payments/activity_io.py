@@ -46,6 +46,8 @@ class AuthorizeInput(Frozen):
     processor_payment_method: str | None = None
     """The processor's own PaymentMethod id, sent instead of the vault card of ``card_token``
     (exactly one of the two is set)."""
+    authentication_id: str | None = None
+    """The 3-D Secure authentication that succeeded for this payment (None: none was asked)."""
 
 
 class RouteResult(Frozen):

@@ -73,7 +73,9 @@ class DeclineCode(StrEnum):
     DO_NOT_HONOR = "do_not_honor"
     CARD_VELOCITY_EXCEEDED = "card_velocity_exceeded"
     AUTHENTICATION_REQUIRED = "authentication_required"
-    """The issuer asks for 3-D Secure (SCA); the challenge itself is the SCA issue's work."""
+    """The issuer asks for 3-D Secure (SCA) and this processor cannot run the challenge."""
+    AUTHENTICATION_FAILED = "authentication_failed"
+    AUTHENTICATION_TIMEOUT = "authentication_timeout"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +206,22 @@ DECLINES: dict[DeclineCode, Decline] = {
             "The issuer requires 3-D Secure authentication, which this payment did not have.",
             "Your bank requires you to confirm this payment. Please try again or use another card.",
             "您的银行要求验证此笔付款，请重试或更换其他银行卡。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.AUTHENTICATION_FAILED,
+            False,
+            "The customer failed or refused the 3-D Secure challenge; nothing was charged.",
+            "Your bank could not confirm this payment. Nothing was charged.",
+            "您的银行未能验证此笔付款，未产生任何扣款。",
+            _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.AUTHENTICATION_TIMEOUT,
+            False,
+            "The customer did not complete the 3-D Secure challenge in time; nothing was charged.",
+            "This payment was not confirmed in time. Nothing was charged; please try again.",
+            "此笔付款未在规定时间内完成验证，未产生任何扣款，请重试。",
             _N.TRY_ANOTHER_CARD,
         ),
     )

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from payments.authentication import AuthenticationUrls, Challenge
 from payments.cards import CARD_LIKE
 from payments.money import Currency, MinorUnits, Money, PositiveMinorUnits
 from payments.status import PaymentEvent, PaymentStatus
@@ -61,6 +62,7 @@ class PaymentOptions(Frozen):
     authorization_ttl_seconds: Annotated[StrictInt, Field(gt=0)] = 7 * 86400
     refund_window_seconds: Annotated[StrictInt, Field(ge=0)] = 30 * 86400
     unknown_outcome_alert_seconds: Annotated[StrictInt, Field(gt=0)] = 300
+    authentication_timeout_seconds: Annotated[StrictInt, Field(gt=0)] = 900
 
 
 ProcessorMethodId = Annotated[
@@ -115,6 +117,8 @@ class PaymentRequest(Frozen):
     processor_payment_method: ProcessorMethodId | None = None
     """The pinned processor's own PaymentMethod id, sent instead of a vault card; then
     ``card.token`` is None and the CVC never reached us."""
+    authentication: AuthenticationUrls | None = None
+    """Where a 3-D Secure challenge sends the customer back (None: direct mode, older runs)."""
 
     _description_check = field_validator("description")(_no_card_numbers)
 
@@ -215,3 +219,5 @@ class PaymentView(Frozen):
     transitions: list[Transition]
     attempts: list[Attempt]
     created_at: datetime
+    challenge: Challenge | None = None
+    """The payment's 3-D Secure challenge, if it had one (open while ``requires_action``)."""

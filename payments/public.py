@@ -24,6 +24,7 @@ class ApiStatus(StrEnum):
     """A payment's status as merchants see it (the API, webhooks, messages)."""
 
     PROCESSING = "processing"
+    REQUIRES_ACTION = "requires_action"
     REQUIRES_CAPTURE = "requires_capture"
     SUCCEEDED = "succeeded"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -37,6 +38,7 @@ _S = PaymentStatus
 API_STATUS: dict[PaymentStatus, ApiStatus] = {
     _S.PENDING: ApiStatus.PROCESSING,
     _S.OUTCOME_UNKNOWN: ApiStatus.PROCESSING,
+    _S.REQUIRES_ACTION: ApiStatus.REQUIRES_ACTION,
     _S.AUTHORIZED: ApiStatus.REQUIRES_CAPTURE,
     _S.CAPTURED: ApiStatus.SUCCEEDED,
     _S.PARTIALLY_REFUNDED: ApiStatus.PARTIALLY_REFUNDED,
@@ -89,6 +91,20 @@ class FailureOut(Frozen):
     next_step: str
 
 
+class RedirectToUrl(Frozen):
+    """Where to send the customer, and where they come back to afterwards."""
+
+    url: str
+    return_url: str | None
+
+
+class NextAction(Frozen):
+    """What the customer must do before the payment can go on (3-D Secure)."""
+
+    type: Literal["redirect_to_url"] = "redirect_to_url"
+    redirect_to_url: RedirectToUrl
+
+
 class PaymentOut(Frozen):
     """The payment object."""
 
@@ -109,6 +125,8 @@ class PaymentOut(Frozen):
     description: str | None
     metadata: dict[str, str]
     failure: FailureOut | None
+    next_action: NextAction | None = None
+    """Set while ``requires_action``: send the customer to ``redirect_to_url.url``."""
     created_at: datetime
 
 
@@ -131,6 +149,14 @@ def failure_out(view: PaymentView, lang: Language) -> FailureOut | None:
         return None
     declined = any(t.event is PaymentEvent.DECLINED for t in view.transitions)
     return failure_for(view.failure.code, declined=declined, lang=lang)
+
+
+def next_action(view: PaymentView) -> NextAction | None:
+    """The redirect to the challenge, while the payment waits for it."""
+    if view.challenge is None or view.status is not PaymentStatus.REQUIRES_ACTION:
+        return None
+    target = RedirectToUrl(url=view.challenge.url, return_url=view.challenge.return_url)
+    return NextAction(redirect_to_url=target)
 
 
 def payment_out(view: PaymentView, lang: Language) -> PaymentOut:
@@ -157,5 +183,6 @@ def payment_out(view: PaymentView, lang: Language) -> PaymentOut:
         description=view.description,
         metadata=view.metadata,
         failure=failure_out(view, lang),
+        next_action=next_action(view),
         created_at=view.created_at,
     )

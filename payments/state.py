@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from payments.errors import AmountRejected, StateConflict
+from payments.authentication import AuthenticationAnswer, AuthenticationState, Challenge
+from payments.errors import AmountRejected, StateConflict, ValidationFailed
 from payments.models import (
     Attempt,
     CaptureRequest,
@@ -50,6 +51,12 @@ class PaymentState:
     reserved: dict[str, int] = field(default_factory=dict)
     transitions: list[Transition] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
+    authentication_id: str | None = None
+    challenge: Challenge | None = None
+    authentication: AuthenticationState | None = None
+    """How the challenge ended, once the processor confirmed it (never the browser's word)."""
+    processor_of_challenge: str | None = None
+    answers_in_flight: int = 0
 
     def apply(self, event: PaymentEvent, at: datetime, detail: str | None = None) -> PaymentStatus:
         """Move along the transition table and record the step."""
@@ -74,6 +81,20 @@ class PaymentState:
             raise StateConflict(
                 f"a payment whose status is {self.public_status()} cannot be {verb}"
             )
+
+    def check_answer(self, answer: AuthenticationAnswer) -> None:
+        """Refuse a challenge answer for another challenge, or when none is awaited.
+
+        Raises:
+            StateConflict: If the payment does not wait for a challenge (any more).
+            ValidationFailed: If ``answer`` names a challenge that is not this payment's.
+        """
+        if self.status is not PaymentStatus.REQUIRES_ACTION or self.authentication is not None:
+            raise StateConflict(
+                f"a payment whose status is {self.public_status()} awaits no challenge"
+            )
+        if self.challenge is None or answer.challenge_id != self.challenge.challenge_id:
+            raise ValidationFailed("no such challenge for this payment", param="challenge")
 
     def check_capture(self, req: CaptureRequest) -> int:
         """The amount a capture request would capture.
@@ -153,4 +174,5 @@ class PaymentState:
             transitions=list(self.transitions),
             attempts=list(self.attempts),
             created_at=self.created_at,
+            challenge=self.challenge,
         )

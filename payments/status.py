@@ -10,6 +10,7 @@ class PaymentStatus(StrEnum):
 
     PENDING = "pending"
     OUTCOME_UNKNOWN = "outcome_unknown"
+    REQUIRES_ACTION = "requires_action"
     AUTHORIZED = "authorized"
     CAPTURED = "captured"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -31,6 +32,10 @@ class PaymentEvent(StrEnum):
     FAILED_OVER = "failed_over"
     OUTCOME_UNKNOWN = "outcome_unknown"
     RESOLVED = "resolved"
+    REQUIRES_ACTION = "requires_action"
+    """The issuer asks the customer for a 3-D Secure challenge."""
+    AUTHENTICATED = "authenticated"
+    """3-D Secure succeeded: after a challenge, or frictionless (without one)."""
     DECLINED = "declined"
     FAILED = "failed"
     CAPTURED = "captured"
@@ -48,6 +53,10 @@ TRANSITIONS: dict[tuple[PaymentStatus, PaymentEvent], PaymentStatus] = {
     (_S.PENDING, _E.FAILED_OVER): _S.PENDING,
     (_S.PENDING, _E.OUTCOME_UNKNOWN): _S.OUTCOME_UNKNOWN,
     (_S.OUTCOME_UNKNOWN, _E.RESOLVED): _S.PENDING,
+    (_S.PENDING, _E.AUTHENTICATED): _S.PENDING,
+    (_S.PENDING, _E.REQUIRES_ACTION): _S.REQUIRES_ACTION,
+    (_S.REQUIRES_ACTION, _E.AUTHENTICATED): _S.PENDING,
+    (_S.REQUIRES_ACTION, _E.FAILED): _S.FAILED,
     (_S.PENDING, _E.DECLINED): _S.FAILED,
     (_S.PENDING, _E.FAILED): _S.FAILED,
     (_S.AUTHORIZED, _E.CAPTURED): _S.CAPTURED,

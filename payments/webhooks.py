@@ -21,6 +21,7 @@ DEFAULT_TOLERANCE_SECONDS = 300
 class EventType(StrEnum):
     """What a webhook announces."""
 
+    REQUIRES_ACTION = "payment.requires_action"
     AUTHORIZED = "payment.authorized"
     SUCCEEDED = "payment.succeeded"
     FAILED = "payment.failed"
@@ -31,6 +32,7 @@ class EventType(StrEnum):
 
 
 EVENT_TYPES: dict[PaymentEvent, EventType] = {
+    PaymentEvent.REQUIRES_ACTION: EventType.REQUIRES_ACTION,
     PaymentEvent.AUTHORIZED: EventType.AUTHORIZED,
     PaymentEvent.CAPTURED: EventType.SUCCEEDED,
     PaymentEvent.DECLINED: EventType.FAILED,

@@ -16,7 +16,7 @@ class Capability(StrEnum):
     BALANCE_CHECK = "balance_check"
     """Say how much a card can spend before authorizing."""
     THREE_D_SECURE = "three_d_secure"
-    """Run a 3-D Secure challenge (none does yet; the SCA issue builds it)."""
+    """Run 3-D Secure: implement ``processors.authentication.Authenticator``."""
     PARTIAL_REFUND = "partial_refund"
     """Refund less than what was captured."""
     MULTIPLE_REFUNDS = "multiple_refunds"

@@ -77,6 +77,9 @@ class AuthorizeRequest(Frozen):
     amount: Money
     hold_ttl_seconds: Annotated[StrictInt, Field(gt=0)]
     """How long the processor keeps the hold (honoured with capability ``hold_ttl``)."""
+    authentication_id: str | None = None
+    """A 3-D Secure authentication of this payment that succeeded (capability
+    ``three_d_secure``)."""
 
     @model_validator(mode="after")
     def _one_card_source(self) -> AuthorizeRequest:

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from infra.http_metrics import instrument
-from simulator import admin, routes
+from simulator import acs_routes, admin, routes
 from simulator.db import Database
 from simulator.errors import ErrorCode, ErrorType, SimError
 from simulator.faults import Faults
@@ -36,6 +36,7 @@ def create_app(db_path: Path, *, seed: int | None = None) -> FastAPI:
     app.state.sim = sim
     app.include_router(routes.router)
     app.include_router(admin.router)
+    app.include_router(acs_routes.router)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_exception_handler(Exception, _unexpected)
     instrument(app, "simulator")

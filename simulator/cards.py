@@ -30,6 +30,16 @@ class DeclineCode(StrEnum):
     INCORRECT_CVC = "incorrect_cvc"
     STOLEN_CARD = "stolen_card"
     LOST_CARD = "lost_card"
+    AUTHENTICATION_REQUIRED = "authentication_required"
+
+
+class ThreeDS(StrEnum):
+    """What the card's issuer asks for when the card is authenticated with 3-D Secure."""
+
+    CHALLENGE = "challenge"
+    FRICTIONLESS = "frictionless"
+    CHALLENGE_FAILS = "challenge_fails"
+    """The challenge is shown and fails whatever the customer presses."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class CardProfile:
     decline: DeclineCode | None = None
     # Attempts per idempotency key that fail with a retryable processing error.
     transient_failures: int = 0
+    # Set: authorization needs a 3-D Secure authentication that succeeded for the payment.
+    three_ds: ThreeDS | None = None
 
 
 _TEST_CARDS: dict[str, CardProfile] = {
@@ -54,6 +66,11 @@ _TEST_CARDS: dict[str, CardProfile] = {
     "4000000000000119": CardProfile(transient_failures=2),
     "4000000000000507": CardProfile(funding=Funding.PREPAID, balance_major=5),
     "4000000000002503": CardProfile(funding=Funding.PREPAID, balance_major=25),
+    # 3-D Secure: Stripe's "3DS2 required" and "supported, not required" cards; Stripe's
+    # "authentication required, then it fails" card stands for a challenge that always fails.
+    "4000000000003220": CardProfile(three_ds=ThreeDS.CHALLENGE),
+    "4000000000003055": CardProfile(three_ds=ThreeDS.FRICTIONLESS),
+    "4000008400001280": CardProfile(three_ds=ThreeDS.CHALLENGE_FAILS),
 }
 
 

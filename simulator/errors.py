@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     AUTHORIZATION_NOT_FOUND = "authorization_not_found"
+    AUTHENTICATION_NOT_FOUND = "resource_missing"
     AUTHORIZATION_EXPIRED = "authorization_expired"
     AUTHORIZATION_VOIDED = "authorization_voided"
     AUTHORIZATION_ALREADY_CAPTURED = "authorization_already_captured"
@@ -98,6 +99,7 @@ _DECLINE_MESSAGES: dict[DeclineCode, str] = {
     DeclineCode.INCORRECT_CVC: "The card's security code is incorrect.",
     DeclineCode.STOLEN_CARD: "The card was declined.",
     DeclineCode.LOST_CARD: "The card was declined.",
+    DeclineCode.AUTHENTICATION_REQUIRED: "The issuer requires 3-D Secure authentication.",
 }
 
 

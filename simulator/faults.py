@@ -19,6 +19,7 @@ class Operation(StrEnum):
     CAPTURE = "capture"
     VOID = "void"
     REFUND = "refund"
+    AUTHENTICATE = "authenticate"
 
 
 class FaultConfig(BaseModel):

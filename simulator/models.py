@@ -76,6 +76,7 @@ class AuthorizeIn(Frozen):
     payment_id: Label
     step: Label
     hold_ttl_seconds: Annotated[StrictInt, Field(ge=1, le=HOLD_TTL_MAX)] = HOLD_TTL_DEFAULT
+    authentication_id: Label | None = None
 
 
 class AuthorizeOut(Frozen):

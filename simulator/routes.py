@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from simulator import captures, cards, holds
+from simulator import acs, captures, cards, holds
 from simulator.db import utc_now
 from simulator.errors import ErrorCode, ErrorType, SimError
 from simulator.faults import Operation
@@ -69,7 +69,11 @@ async def authorize(request: Request) -> Response:
     salt = state(request).db.salt
 
     def build(body: AuthorizeIn) -> LedgerOp:
-        return lambda conn, ctx: (201, holds.authorize(conn, salt, body, ctx))
+        def op(conn: sqlite3.Connection, ctx: OpContext) -> tuple[int, BaseModel]:
+            acs.require_authenticated(conn, salt, body)
+            return 201, holds.authorize(conn, salt, body, ctx)
+
+        return op
 
     return await mutate(request, Operation.AUTHORIZE, AuthorizeIn, build)
 

@@ -99,6 +99,22 @@ CREATE TABLE IF NOT EXISTS request_log (
     at TEXT NOT NULL
 );
 
+-- 3-D Secure authentications (the access control server); only the card's fingerprint.
+CREATE TABLE IF NOT EXISTS authentications (
+    id TEXT PRIMARY KEY,
+    payment_id TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    flow TEXT NOT NULL CHECK (flow IN ('challenge', 'frictionless', 'challenge_fails')),
+    state TEXT NOT NULL CHECK (state IN ('challenge', 'authenticated', 'failed', 'expired')),
+    return_url TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    decided_at TEXT
+);
+
 CREATE INDEX IF NOT EXISTS holds_open ON holds (state, expires_at);
 CREATE INDEX IF NOT EXISTS transfers_payment ON transfers (payment_id);
 CREATE INDEX IF NOT EXISTS request_log_payment ON request_log (payment_id);

@@ -67,6 +67,9 @@ def _notes() -> dict[StepName, str]:
         f"({alert} s) instead; rounds repeat until the processor answers",
         StepName.CAPTURE: "the customer's money is already held",
         StepName.NOTIFY: "a merchant's endpoint may be down; the payment never waits for it",
+        StepName.AUTHENTICATE: "3-D Secure moves no money; then the payment fails, nothing charged",
+        StepName.CONFIRM_AUTHENTICATION: "asks the processor how the challenge ended (never the "
+        "browser)",
     }
 
 

@@ -88,6 +88,15 @@ class Authorizer:
             return Outcome(Kind.REFUSED, detail=f"pinned processor unavailable: {outcome.detail}")
         return Outcome(Kind.REFUSED, detail=f"every processor unavailable: {outcome.detail}")
 
+    async def authenticated(self, name: str) -> Outcome:
+        """Authorize again at ``name`` after 3-D Secure (no balance check, no failover: the
+        authentication exists at that processor only)."""
+        outcome = await self._attempts(name)
+        if outcome.kind is Kind.FAILOVER:
+            detail = f"authenticated processor unavailable: {outcome.detail}"
+            return Outcome(Kind.REFUSED, detail=detail)
+        return outcome
+
     def _record(self, processor: str, step: str, outcome: str, detail: str | None = None) -> None:
         self._s.attempts.append(
             Attempt(

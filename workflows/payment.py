@@ -13,6 +13,7 @@ from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from payments import search_attributes as sa
+    from payments.authentication import AuthenticationAnswer
     from payments.errors import DeclineCode, PaymentError, decline_for
     from payments.models import (
         CancelRequest,
@@ -27,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
     from payments.webhooks import EVENT_TYPES
-    from workflows import steps
+    from workflows import authentication, steps
     from workflows.authorization import Authorizer, Kind
     from workflows.failures import failure_of, rejection
 
@@ -72,6 +73,23 @@ class PaymentWorkflow:
             lambda: self._s.status is not PaymentStatus.PENDING and self._s.busy_with is None
         )
         return self._s.view()
+
+    @workflow.update
+    async def answer_challenge(self, answer: AuthenticationAnswer) -> PaymentView:
+        """The customer is back from the 3-D Secure challenge: ask the processor how it ended,
+        then wait for the payment's result (an unanswered challenge answers at once)."""
+        self._checked(lambda: self._s.check_answer(answer))
+        await authentication.confirm(self._s)
+        await workflow.wait_condition(lambda: self._s.authentication is None or self._settled())
+        return self._s.view()
+
+    @answer_challenge.validator
+    def _validate_answer(self, answer: AuthenticationAnswer) -> None:
+        self._checked(lambda: self._s.check_answer(answer))
+
+    def _settled(self) -> bool:
+        waiting = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
+        return self._s.status not in waiting and self._s.busy_with is None
 
     @workflow.query
     def view(self) -> PaymentView:
@@ -123,7 +141,13 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        outcome = await self.authorizer(self._s, self._transition).run()
+        authorizer = self.authorizer(self._s, self._transition)
+        outcome = await authorizer.run()
+        if authentication.needs_authentication(outcome) and workflow.patched(
+            authentication.AUTHENTICATION_PATCH
+        ):
+            sca = authentication.Authentication(self._s, self._transition, authorizer)
+            outcome = await sca.run(outcome)
         if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
             self._fail(outcome.event, outcome.code, outcome.detail)
             return False
@@ -239,11 +263,13 @@ class PaymentWorkflow:
         """Log, upsert search attributes and emit the webhook for the latest transition."""
         last = self._s.transitions[-1]
         workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        # An automatic capture follows its authorization at once: publish only where it lands.
+        # An automatic capture follows its authorization at once, and an authorization follows
+        # its authentication: publish only where they land.
         capture_due = self._s.request.capture_method is CaptureMethod.AUTOMATIC
-        if last.from_status is not last.to_status and not (
+        passing = last.event is PaymentEvent.AUTHENTICATED or (
             last.event is PaymentEvent.AUTHORIZED and capture_due
-        ):
+        )
+        if last.from_status is not last.to_status and not passing:
             self._upsert()
         if self._s.request.notify and last.event in EVENT_TYPES:
             self._notifications.append(steps.notify(self._s, last.event))

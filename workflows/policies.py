@@ -29,6 +29,8 @@ class StepName(StrEnum):
     VOID = "void"
     REFUND = "refund"
     NOTIFY = "notify"
+    AUTHENTICATE = "authenticate"
+    CONFIRM_AUTHENTICATION = "confirm_authentication"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ POLICIES: dict[StepName, StepPolicy] = {
     StepName.CAPTURE: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
     StepName.VOID: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
     StepName.REFUND: StepPolicy(False, timedelta(days=1), timedelta(minutes=1)),
+    # Normal, on the processor's queue: 3-D Secure moves no money, and a customer is waiting, so
+    # a minute of retries, then the payment fails (nothing was charged).
+    StepName.AUTHENTICATE: StepPolicy(False, timedelta(minutes=1), timedelta(seconds=5)),
+    StepName.CONFIRM_AUTHENTICATION: StepPolicy(False, timedelta(minutes=1), timedelta(seconds=5)),
     # A merchant's endpoint may be down for hours; the payment never waits for it.
     StepName.NOTIFY: StepPolicy(False, timedelta(days=1), timedelta(minutes=10)),
 }
@@ -91,8 +97,9 @@ PROCESSOR_QUEUES_PATCH = "per-processor-task-queues"
 # server-side rate limit holds across every worker (docs/processors.md, "Rate limits"). Balance
 # is local (it runs inside the workflow task, on no queue) and stays under each worker's bucket.
 PROCESSOR_STEPS = frozenset(
-    {StepName.AUTHORIZE, StepName.INQUIRE, StepName.CAPTURE, StepName.VOID, StepName.REFUND}
-)
+    {StepName.AUTHORIZE, StepName.INQUIRE, StepName.CAPTURE, StepName.VOID, StepName.REFUND,
+     StepName.AUTHENTICATE, StepName.CONFIRM_AUTHENTICATION}
+)  # fmt: skip
 
 
 def processor_task_queue(task_queue: str, processor: str) -> str:

@@ -58,8 +58,10 @@ async def check_balance(s: PaymentState, processor: str) -> BalanceCheckResult:
 
 
 def authorize_key(s: PaymentState) -> str:
-    """The authorization's idempotency key (the same on every processor and attempt)."""
-    return idempotency_key(s.request.payment_id, Step.AUTHORIZE)
+    """The authorization's idempotency key (the same on every processor and attempt); after a
+    3-D Secure authentication, a key of its own (the first answer, ``authentication_required``,
+    stays stored under the first)."""
+    return idempotency_key(s.request.payment_id, Step.AUTHORIZE, s.authentication_id)
 
 
 async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
@@ -74,6 +76,7 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         amount=req.amount,
         hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
         processor_payment_method=req.processor_payment_method,
+        authentication_id=s.authentication_id,
     )
     result: AuthorizeResult = await run_step(
         StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor

@@ -43,7 +43,8 @@ async def create_payment(
 
     202 with status ``processing`` if no result came in time (a slow processor, no worker): poll
     the payment or retry with the same key; 402 with the failure (and ``payment_id``) if the card
-    is declined.
+    is declined; 200 with status ``requires_action`` and ``next_action`` when the card's issuer
+    asks for a 3-D Secure challenge (send the customer to ``next_action.redirect_to_url.url``).
     """
     raw = await read_body(request, state.settings.max_body_bytes)
     key = idempotency_key(request)
@@ -59,7 +60,9 @@ async def create_payment(
         key,
         # "usd" and "USD" are one request: fingerprint the canonical code.
         canonical({**data, "currency": body.currency.value}),
-        lambda: service.create(state, merchant, payment_id, body, card, lang),
+        lambda: service.create(
+            state, merchant, payment_id, body, card, lang, str(request.base_url)
+        ),
     )
 
 

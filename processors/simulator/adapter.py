@@ -8,6 +8,11 @@ import aiohttp
 
 from payments.errors import ErrorType
 from payments.money import Currency
+from processors.authentication import (
+    AuthenticationLookup,
+    AuthenticationRequest,
+    AuthenticationStatus,
+)
 from processors.books import Effect, LedgerCheck
 from processors.capabilities import Capabilities, Capability
 from processors.errors import ProcessorFailure
@@ -29,12 +34,11 @@ from processors.models import (
     VerifiedCard,
     VoidRequest,
 )
-from processors.simulator import wire
+from processors.simulator import acs, wire
 
 KIND = "simulator"
 CAPABILITIES = Capabilities(
-    supported=frozenset(Capability)
-    - {Capability.THREE_D_SECURE, Capability.PROCESSOR_PAYMENT_METHODS},
+    supported=frozenset(Capability) - {Capability.PROCESSOR_PAYMENT_METHODS},
     currencies=frozenset(Currency),
 )
 
@@ -119,6 +123,20 @@ class SimulatorProcessor:
         report = await self._json("GET", wire.EFFECTS)
         effects = (wire.effect(row) for row in report["effects"])
         return [e for e in effects if e.at >= since]
+
+    async def start_authentication(self, req: AuthenticationRequest) -> AuthenticationStatus:
+        """Open a 3-D Secure authentication (frictionless, or with a challenge page)."""
+        body = acs.start_body(req)
+        data = await self._json("POST", wire.AUTHENTICATIONS, key=req.idempotency_key, body=body)
+        return acs.status(data)
+
+    async def authentication(self, req: AuthenticationLookup) -> AuthenticationStatus:
+        """The authentication as the access control server recorded it."""
+        data = await self._json("GET", acs.lookup_path(req.authentication_id))
+        if data.get("payment_id") != req.payment_id:
+            raise ProcessorFailure(ErrorType.INVALID_REQUEST, "resource_missing",
+                                   "no such authentication for this payment")  # fmt: skip
+        return acs.status(data)
 
     async def ledger_check(self) -> LedgerCheck:
         """Balanced postings, no overdrawn account, merchant totals."""

@@ -31,6 +31,8 @@ BALANCE = "/v1/balance_inquiries"
 VERIFY = "/v1/cards/verify"
 AUTHORIZATIONS = "/v1/authorizations"
 REFUNDS = "/v1/refunds"
+AUTHENTICATIONS = "/v1/authentications"
+CHALLENGE_PAGES = "/acs/"
 REQUESTS = "/v1/requests/"
 ADMIN = "/v1/admin"
 FAULTS = ADMIN + "/faults"
@@ -39,7 +41,9 @@ LEDGER_CHECK = ADMIN + "/ledger/check"
 EXPIRE_HOLDS = ADMIN + "/holds/expire"
 HEALTH = "/healthz"
 
-PATHS = (BALANCE, VERIFY, AUTHORIZATIONS, REFUNDS, REQUESTS, ADMIN)
+PATHS = (
+    BALANCE, VERIFY, AUTHORIZATIONS, REFUNDS, REQUESTS, ADMIN, AUTHENTICATIONS, CHALLENGE_PAGES
+)  # fmt: skip
 """Every path prefix of the simulator's API (the wire-path test reads this too)."""
 
 
@@ -68,7 +72,7 @@ def authorize_body(card: Card, req: AuthorizeRequest) -> JSON:
         "payment_id": req.payment_id,
         "step": "authorize",
         "hold_ttl_seconds": req.hold_ttl_seconds,
-    }
+    } | ({"authentication_id": req.authentication_id} if req.authentication_id else {})
 
 
 def capture_body(req: CaptureRequest) -> JSON:

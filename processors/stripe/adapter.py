@@ -54,8 +54,11 @@ CAPABILITIES = Capabilities(
     ),
     currencies=frozenset(Currency),
 )
-"""No balance check, ledger check or caller-chosen hold lifetime (Stripe holds 7 days); 3-D
-Secure answers ``authentication_required`` until the SCA issue builds the challenge."""
+"""No balance check, ledger check or caller-chosen hold lifetime (Stripe holds 7 days). No 3-D
+Secure: localstripe answers a challenge card only with ``next_action.type`` ``use_stripe_sdk``
+(Stripe.js) and completes it through a private ``_authenticate`` call, never a
+``redirect_to_url`` page, so a challenge could not be tested end to end; a ``requires_action``
+intent stays ``authentication_required`` and the payment fails with it."""
 
 
 def _unsupported(what: str) -> ProcessorFailure:

@@ -99,6 +99,5 @@ def simulator(admin: SimulatorAdmin) -> Target:
             DeclineCode.STOLEN_CARD: card_number("stolen"),
         },
         incorrect_cvc=card_number("incorrect_cvc"),
-        capabilities=frozenset(Capability)
-        - {Capability.THREE_D_SECURE, Capability.PROCESSOR_PAYMENT_METHODS},
+        capabilities=frozenset(Capability) - {Capability.PROCESSOR_PAYMENT_METHODS},
     )

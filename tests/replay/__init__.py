@@ -33,6 +33,7 @@ BRANCHES: tuple[str, ...] = (
     "failover",
     "unknown_outcome_resolved",
     "outcome_unknown_flagged",
+    "challenge_approved",
 )
 """One history per branch of ``PaymentWorkflow``; the file is ``corpus/<branch>.json``."""
 

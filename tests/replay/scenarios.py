@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
+import httpx
 from temporalio.client import Client
 
 from cli.testcards import card_number
@@ -154,6 +155,21 @@ async def outcome_unknown_flagged(ctx: Context) -> str:
     return view.payment_id
 
 
+async def challenge_approved(ctx: Context) -> str:
+    """3-D Secure: the customer approves the challenge at the simulator; the answer comes back
+    as the Update (a first, still-open confirmation included), then authorize and capture."""
+    view = await ctx.pay("plain", "challenge", 3100, notify=True)
+    if view.status is not PaymentStatus.REQUIRES_ACTION or view.challenge is None:
+        raise RuntimeError(f"expected requires_action, the payment is {view.status}")
+    pid, challenge = view.payment_id, view.challenge
+    await ops.answer_challenge(ctx.stack.client, pid, challenge.challenge_id)  # not answered yet
+    async with httpx.AsyncClient(timeout=30) as browser:
+        answered = await browser.post(challenge.url, data={"result": "approve"})
+        answered.raise_for_status()
+    await ops.answer_challenge(ctx.stack.client, pid, challenge.challenge_id)
+    return pid
+
+
 Scenario = Callable[[Context], Awaitable[str]]
 
 SCENARIOS: dict[str, Scenario] = {
@@ -167,6 +183,7 @@ SCENARIOS: dict[str, Scenario] = {
     "failover": failover,
     "unknown_outcome_resolved": unknown_outcome_resolved,
     "outcome_unknown_flagged": outcome_unknown_flagged,
+    "challenge_approved": challenge_approved,
 }
 
 # Final status and marks (events, and ``step:outcome`` of attempts) the history must show.
@@ -181,6 +198,7 @@ EXPECTED: dict[str, tuple[PaymentStatus, set[str]]] = {
     "failover": (PaymentStatus.CAPTURED, {"failed_over"}),
     "unknown_outcome_resolved": (PaymentStatus.CAPTURED, {"inquire:found"}),
     "outcome_unknown_flagged": (PaymentStatus.CAPTURED, {"outcome_unknown", "resolved"}),
+    "challenge_approved": (PaymentStatus.CAPTURED, {"requires_action", "authenticated"}),
 }
 
 

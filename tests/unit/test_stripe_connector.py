@@ -13,11 +13,14 @@ import stripe
 from infra.settings import ProcessorEndpoint
 from payments.errors import DECLINES, DeclineCode, ErrorType
 from payments.money import Currency, Money
+from processors.authentication import Authenticator
+from processors.capabilities import Capability
 from processors.errors import ProcessorFailure
 from processors.models import ReleaseStatus
 from processors.protocol import Processor
 from processors.registry import Shared, build
 from processors.stripe import wire
+from processors.stripe.adapter import CAPABILITIES, StripeProcessor
 from processors.stripe.config import MissingApiKey, UnsafeSdkLogging, api_key_of, quiet_sdk_logs
 from processors.stripe.failures import failure_of
 from processors.stripe.money import check_amount
@@ -197,3 +200,9 @@ def test_the_sdk_never_logs_request_bodies(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("STRIPE_LOG", "debug")
     with pytest.raises(UnsafeSdkLogging):
         quiet_sdk_logs()
+
+
+def test_stripe_declares_no_3ds_and_is_no_authenticator() -> None:
+    # localstripe offers 3-D Secure only as use_stripe_sdk, never redirect_to_url: not faked.
+    assert not CAPABILITIES.has(Capability.THREE_D_SECURE)
+    assert not issubclass(StripeProcessor, Authenticator)

@@ -33,8 +33,10 @@ from payments.activity_io import (
     VoidInput,
     VoidResult,
 )
+from payments.authentication import AuthenticationState
 from payments.errors import ErrorType
 from payments.webhooks import Notification
+from tests.workflows.fakes_3ds import FakeAuthentication
 
 
 def declined(code: str) -> ApplicationError:
@@ -90,6 +92,10 @@ class Script:
     gate: asyncio.Event | None = None
     """If set, capture and void calls wait for it (a slow processor), after setting ``waiting``."""
     waiting: asyncio.Event = field(default_factory=asyncio.Event)
+    three_ds: AuthenticationState | None = None
+    """The issuer asks for 3-D Secure: CHALLENGE, AUTHENTICATED (frictionless) or FAILED."""
+    acs: AuthenticationState = AuthenticationState.CHALLENGE
+    """What the processor says the challenge became (CHALLENGE: not answered yet)."""
 
     def __post_init__(self) -> None:
         self.reachable.set()
@@ -112,7 +118,7 @@ class Call:
     amount: int | None = None
 
 
-class FakeProcessors:
+class FakeProcessors(FakeAuthentication):
     """The activities of a worker, answering from each payment's script."""
 
     def __init__(self) -> None:
@@ -169,7 +175,10 @@ class FakeProcessors:
 
     @activity.defn(name="authorize")
     async def authorize(self, req: AuthorizeInput) -> AuthorizeResult:
-        """A hold for the whole amount."""
+        """A hold for the whole amount (a 3-D Secure card: only once authenticated)."""
+        s = self.scripts[activity.info().workflow_id or ""]
+        if s.three_ds is not None and req.authentication_id is None:
+            s.fail("authorize", req.processor, declined("authentication_required"))
         self._run("authorize", req.processor, req.idempotency_key, req.amount.amount)
         expires = datetime.now(UTC) + timedelta(seconds=req.hold_ttl_seconds)
         auth_id = self._id(f"auth_{req.processor}")
@@ -223,4 +232,6 @@ class FakeProcessors:
             self.void,
             self.refund,
             self.notify,
+            self.start_authentication,
+            self.confirm_authentication,
         ]
