@@ -102,9 +102,16 @@ def canonical(value: dict[str, Any]) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr).encode()
 
 
+# Pydantic names the member of a union it tried (``customer.CustomerIn.email``); the API's
+# parameter is the field's path alone.
+_UNION_TAGS = {"customer": {"CustomerIn", "constrained-str", "str"}}
+
+
 def param_of(loc: tuple[int | str, ...]) -> str:
     """Pydantic's location as the API names parameters: ``card[number]``."""
     head, *rest = [str(part) for part in loc] or [""]
+    if rest and rest[0] in _UNION_TAGS.get(head, ()):
+        rest = rest[1:]
     return head + "".join(f"[{part}]" for part in rest)
 
 

@@ -15,6 +15,7 @@ from api.errors import InvalidRequest, RateLimited, Unauthorized
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer
+from stores.customers import CustomerStore
 from stores.idempotency import IdempotencyStore
 from stores.merchants import MerchantDirectory
 from stores.payment_index import PaymentIndex
@@ -29,8 +30,8 @@ _KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 
 @dataclass
 class AppState:
-    """Everything the lifespan owns: one Temporal client, the merchants, the key store, and
-    the card tokenizer (on this vault and one processor HTTP session)."""
+    """Everything the lifespan owns: one Temporal client, the merchants, the key store, the
+    card tokenizer (on this vault and one processor HTTP session) and the customers."""
 
     settings: ApiSettings
     client: Client
@@ -40,6 +41,7 @@ class AppState:
     index: PaymentIndex
     limiter: RateLimiter
     tokenizer: CardTokenizer
+    customers: CustomerStore
 
 
 def app_state(request: Request) -> AppState:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api import docs_ui, errors, openapi
 from api.deps import AppState
 from api.ratelimit import RateLimiter
-from api.routes import challenges, health, payment_actions, payments, webhooks
+from api.routes import challenges, customers, health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer, open_tokenizer
 from infra import tracing
@@ -22,6 +22,7 @@ from infra.http_metrics import instrument
 from infra.keyring import load_keyring, write_private
 from infra.temporal_client import connect
 from stores import pg
+from stores.customers import CustomerStore, open_customers
 from stores.idempotency import IdempotencyStore, Policy, open_idempotency
 from stores.merchants import MerchantDirectory, open_directory
 from stores.payment_index import PaymentIndex, open_payment_index
@@ -60,6 +61,7 @@ def build_state(
     tokenizer: CardTokenizer,
     api_stores: tuple[IdempotencyStore, PaymentIndex],
     merchants: MerchantDirectory,
+    customers: CustomerStore,
 ) -> AppState:
     """Everything but the Temporal client, the tokenizer and the stores is local."""
     return AppState(
@@ -71,6 +73,7 @@ def build_state(
         index=api_stores[1],
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
         tokenizer=tokenizer,
+        customers=customers,
     )
 
 
@@ -97,7 +100,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
         async with open_tokenizer(settings) as tokenizer:
             api_stores = await open_api_stores(settings)
             merchants = await open_merchants(settings)
-            app.state.payments = build_state(settings, client, tokenizer, api_stores, merchants)
+            at_rest = load_keyring(settings.resolved_vault_key_file())
+            customer_store = await open_customers(settings.database(), at_rest)
+            app.state.payments = build_state(
+                settings, client, tokenizer, api_stores, merchants, customer_store
+            )
             log.info("api ready on %s:%d", settings.api_host, settings.api_port)
             try:
                 yield
@@ -116,7 +123,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     errors.install(app)
     openapi.install(app)
     docs_ui.install(app)
-    for module in (health, payments, payment_actions, webhooks, challenges):
+    for module in (health, payments, payment_actions, customers, webhooks, challenges):
         app.include_router(module.router)
     instrument(app, "api")
     tracing.instrument_app(app, settings)

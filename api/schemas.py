@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictStr,
     StringConstraints,
 )
@@ -71,6 +72,11 @@ class CustomerIn(Strict):
     email: Email | None = None
 
 
+SavedCustomerId = Annotated[
+    StrictStr, StringConstraints(max_length=64), stated.documented(pattern="^cus_[A-Za-z0-9]+$")
+]
+
+
 class CreatePayment(Strict):
     """``POST /v1/payments``: exactly one of ``card``, ``payment_method`` (our vault's token) and
     ``processor_payment_method`` (a processor's own PaymentMethod)."""
@@ -83,7 +89,10 @@ class CreatePayment(Strict):
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
     processor_payment_method: ProcessorPaymentMethodIn | None = None
     capture_method: CaptureMethod = CaptureMethod.AUTOMATIC
-    customer: CustomerIn | None = None
+    customer: CustomerIn | SavedCustomerId | None = None
+    """A saved customer's ``cus_`` id, or the merchant's own id (and e-mail) of the payer."""
+    save_payment_method: StrictBool = False
+    """With ``card`` and a ``cus_`` customer: save the card to that customer."""
     description: stated.Text | None = None
     metadata: Annotated[dict[stated.Key, stated.Text], Field(max_length=20)] = {}
     return_url: stated.WebhookUrl | None = None

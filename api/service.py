@@ -13,7 +13,7 @@ from api.answers import Answer, ok
 from api.deps import AppState
 from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.pinned import PinnedMethod
-from api.schemas import ApiStatus, CreatePayment
+from api.schemas import ApiStatus, CreatePayment, CustomerIn
 from api.views import Language, failure_error, payment_out, refund_out
 from facade import operations as ops
 from infra import tracing
@@ -143,7 +143,7 @@ async def create(
     created = await state.index.accept(
         merchant, payment_id, datetime.now(UTC), body.amount, body.currency
     )
-    customer = body.customer
+    customer = body.customer if isinstance(body.customer, CustomerIn) else None  # saved_cards
     req = PaymentRequest(
         payment_id=payment_id,
         merchant_id=merchant,

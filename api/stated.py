@@ -21,10 +21,10 @@ def documented(**schema: Any) -> Any:
 
 
 # Free text holding a card-like run of digits is refused (payments.cards.reject_card_like).
-_NOT_CARD_LIKE = documented(**{"not": {"pattern": CARD_LIKE.pattern}})
-Text = Annotated[FreeText, _NOT_CARD_LIKE]
-Reason = Annotated[StrictStr, StringConstraints(max_length=200), _NOT_CARD_LIKE]
-Key = Annotated[MetadataKey, _NOT_CARD_LIKE]
+NOT_CARD_LIKE = documented(**{"not": {"pattern": CARD_LIKE.pattern}})
+Text = Annotated[FreeText, NOT_CARD_LIKE]
+Reason = Annotated[StrictStr, StringConstraints(max_length=200), NOT_CARD_LIKE]
+Key = Annotated[MetadataKey, NOT_CARD_LIKE]
 
 # What payments.cards.validate_card checks before the Luhn sum and the expiry date.
 CardNumber = Annotated[

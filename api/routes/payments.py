@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
-from api import listing, service
+from api import listing, saved_cards, service
 from api.answers import idempotent
 from api.body import canonical, parse_json, read_body, validate
 from api.deps import Merchant, State, idempotency_key
@@ -51,6 +51,7 @@ async def create_payment(
     data = parse_json(raw)
     body = validate(CreatePayment, data)
     card = await service.check_create(state, merchant, body)
+    saving = await saved_cards.check(state, merchant, body)
     lang = language(request.headers.get("accept-language"))
     payment_id = derived_id("pay", merchant, key)
     return await idempotent(
@@ -60,8 +61,8 @@ async def create_payment(
         key,
         # "usd" and "USD" are one request: fingerprint the canonical code.
         canonical({**data, "currency": body.currency.value}),
-        lambda: service.create(
-            state, merchant, payment_id, body, card, lang, str(request.base_url)
+        lambda: saved_cards.create(
+            state, merchant, payment_id, body, card, lang, saving, str(request.base_url)
         ),
     )
 

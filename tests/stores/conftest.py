@@ -23,9 +23,10 @@ PG_TABLES = {
     "merchants": "merchants",
     "runs": "reconcile_runs",
     "findings": "reconcile_findings",
+    "customers": "customers",
 }
 AREA_OF = {"cards": "vault", "webhooks": "merchants", "merchants": "merchants",
-           "runs": "findings", "findings": "findings"}  # fmt: skip
+           "runs": "findings", "findings": "findings", "customers": "vault"}  # fmt: skip
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
