@@ -22,9 +22,6 @@ from stack.commands import REPO_ROOT, child_env, worker_command
 from stack.ports import free_port
 from stack.procs import ManagedProcess
 
-STORE_FILES = ("vault.db", "merchants.db", "api.db", "reconciliation.db")
-"""The SQLite files of the shared stores: a host on PostgreSQL must not make any of them."""
-
 # Short timers, so a killed host's claims and activities are taken over within the test's
 # budget: a key held by a dead API is free after the lease, an activity after CALL_TIMEOUT.
 TIMERS = {
@@ -130,5 +127,5 @@ class Host:
         self.worker.terminate(timeout=15)
 
     def store_files(self) -> list[str]:
-        """SQLite store files in this host's run folder (none when the stores use PostgreSQL)."""
-        return [name for name in STORE_FILES if (self.run_dir / name).exists()]
+        """SQLite files in this host's run folder: none when every store is on PostgreSQL."""
+        return sorted(path.name for path in self.run_dir.glob("*.db"))
