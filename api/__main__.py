@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 
 from api.main import create_app
@@ -9,12 +11,18 @@ from api.settings import ApiSettings
 from infra import tracing
 from infra.exits import exit_now
 from infra.logging_setup import configure as configure_logging
+from stores.database import DatabaseUnavailable, check_reachable
 
 
 def main() -> int:
     """Build the settings once, then serve until SIGTERM or SIGINT."""
     configure_logging("api")
     settings = ApiSettings()
+    try:
+        check_reachable(settings.database())
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)  # one line, the password masked
+        return 2
     tracing.setup("payments-api", settings)
     app = create_app(settings)
     # Access logs show method, path and status only: no body, no headers, no API key.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -14,8 +12,8 @@ from pydantic import BaseModel
 
 from api.deps import AppState
 from api.errors import ApiError, IdempotencyInUse, IdempotencyReused, dumps, from_payment_error
-from api.idempotency import IdempotencyStore, InUse, Mismatch, Replay
 from payments.errors import PaymentError
+from stores.idempotency import IdempotencyStore, InUse, Mismatch, Replay
 
 REPLAY_HEADER = "Idempotent-Replayed"
 
@@ -60,7 +58,7 @@ async def idempotent(
     """
     store = state.store
     fingerprint = store.fingerprint(request.method, request.url.path, canonical_body)
-    outcome = await asyncio.to_thread(store.claim, merchant, key, fingerprint)
+    outcome = await store.claim(merchant, key, fingerprint)
     if isinstance(outcome, Replay):
         headers = {REPLAY_HEADER: "true"}
         return Response(outcome.body, outcome.status, headers, media_type="application/json")
@@ -76,14 +74,15 @@ async def idempotent(
         answer = await _run(work)
     except BaseException:
         # Cancelled or crashed mid-way: the ids derive from the key, so a retry is safe.
-        store.release(merchant, key, owner)
+        # Shielded: a second cancellation must not leave the key in flight until its lease lapses.
+        await asyncio.shield(store.release(merchant, key, owner))
         raise
     finally:
         renewing.cancel()
     if answer.final:
-        store.finish(merchant, key, owner, answer.status, answer.stored or answer.body)
+        await store.finish(merchant, key, owner, answer.status, answer.stored or answer.body)
     else:
-        store.release(merchant, key, owner)
+        await store.release(merchant, key, owner)
     return Response(answer.body, answer.status, dict(answer.headers), media_type="application/json")
 
 
@@ -91,8 +90,7 @@ async def _renew(store: IdempotencyStore, merchant: str, key: str, owner: str) -
     """Keep the claim's lease while the request works; if this process dies, it lapses."""
     while True:
         await asyncio.sleep(store.lease_seconds / 3)
-        with contextlib.suppress(sqlite3.OperationalError):  # busy: the next round renews
-            await asyncio.to_thread(store.renew, merchant, key, owner)
+        await store.renew(merchant, key, owner)  # busy: skipped, the next round renews
 
 
 async def _run(work: Callable[[], Awaitable[Answer]]) -> Answer:

@@ -13,12 +13,12 @@ from fastapi import Depends, Request
 from temporalio.client import Client
 
 from api.errors import InvalidRequest, RateLimited, Unauthorized
-from api.idempotency import IdempotencyStore
-from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer
+from stores.idempotency import IdempotencyStore
 from stores.merchants import MerchantDirectory
+from stores.payment_index import PaymentIndex
 from stores.vault import CardVault
 
 _API_KEY = re.compile(r"[A-Za-z0-9_\-]{16,200}")

@@ -1,24 +1,24 @@
 """Listing a merchant's payments, newest first, one page at a time.
 
-The order and the cursors come from the API's payment index (``api.payment_index``); status,
+The order and the cursors come from the API's payment index (``stores.payment_index``); status,
 amount and currency of each page's payments from Temporal visibility, in one query per chunk.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from temporalio.client import WorkflowExecution
 
 from api import temporal
+from api.cursors import decode_cursor, encode_cursor
 from api.deps import AppState
-from api.payment_index import Indexed, Position, decode_cursor, encode_cursor
 from api.schemas import ApiStatus, PaymentList, PaymentSummary
 from api.views import API_STATUS, internal_statuses
 from payments import search_attributes as sa
 from payments.status import PaymentStatus
+from stores.payment_index import Indexed, Position
 
 # A status filter reads the index in chunks of this many and stops after this many chunks, so a
 # page costs a bounded number of queries even if few payments match (the page is then short).
@@ -101,7 +101,7 @@ async def page_of(
     result = _Page(limit, [], decode_cursor(page) if page is not None else None)
     size = limit + 1 if status is None else CHUNK
     for _ in range(MAX_CHUNKS):
-        rows = await asyncio.to_thread(state.index.older, merchant, result.last, size)
+        rows = await state.index.older(merchant, result.last, size)
         found = await _visible(state, merchant, rows, status)
         now = datetime.now(UTC)
         for row in rows:

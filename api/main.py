@@ -13,8 +13,6 @@ from fastapi import FastAPI
 
 from api import docs_ui, errors, openapi
 from api.deps import AppState
-from api.idempotency import IdempotencyStore
-from api.payment_index import PaymentIndex
 from api.ratelimit import RateLimiter
 from api.routes import health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
@@ -23,7 +21,10 @@ from infra import tracing
 from infra.http_metrics import instrument
 from infra.keyring import load_keyring, write_private
 from infra.temporal_client import connect
+from stores import pg
+from stores.idempotency import IdempotencyStore, Policy, open_idempotency
 from stores.merchants import MerchantDirectory
+from stores.payment_index import PaymentIndex, open_payment_index
 
 log = logging.getLogger("api")
 
@@ -44,29 +45,39 @@ def configured_keys(settings: ApiSettings) -> dict[str, str]:
     return keys
 
 
-def build_state(settings: ApiSettings, client: object, tokenizer: CardTokenizer) -> AppState:
-    """Everything but the Temporal client and the tokenizer is local: files in the run folder."""
+def build_state(
+    settings: ApiSettings,
+    client: object,
+    tokenizer: CardTokenizer,
+    api_stores: tuple[IdempotencyStore, PaymentIndex],
+) -> AppState:
+    """Everything but the Temporal client, the tokenizer and the API's stores is local."""
     at_rest = load_keyring(settings.resolved_vault_key_file())
     merchants = MerchantDirectory(settings.resolved_merchants_db(), at_rest)
     for merchant_id, key in configured_keys(settings).items():
         merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
-    store = IdempotencyStore(
-        settings.resolved_api_db(),
-        fingerprint_secret(settings.resolved_api_secret_file()),
-        lease_seconds=settings.idempotency_lease_seconds,
-        deadline_seconds=settings.request_deadline_seconds(),
-        retention_hours=settings.idempotency_retention_hours,
-    )
     return AppState(
         settings=settings,
         client=client,  # type: ignore[arg-type]
         merchants=merchants,
         vault=tokenizer.vault,
-        store=store,
-        index=PaymentIndex(settings.resolved_api_db()),
+        store=api_stores[0],
+        index=api_stores[1],
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
         tokenizer=tokenizer,
     )
+
+
+async def open_api_stores(settings: ApiSettings) -> tuple[IdempotencyStore, PaymentIndex]:
+    """The idempotency keys and the payment index, in the configured database (migrated)."""
+    policy = Policy(
+        lease_seconds=settings.idempotency_lease_seconds,
+        deadline_seconds=settings.request_deadline_seconds(),
+        retention_hours=settings.idempotency_retention_hours,
+    )
+    secret = fingerprint_secret(settings.resolved_api_secret_file())
+    db = settings.database()
+    return await open_idempotency(db, secret, policy), await open_payment_index(db)
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -78,9 +89,13 @@ def create_app(settings: ApiSettings) -> FastAPI:
         client = await connect(settings, lazy=True)
         # One vault and one processor HTTP session for every tokenization of this process.
         async with open_tokenizer(settings) as tokenizer:
-            app.state.payments = build_state(settings, client, tokenizer)
+            api_stores = await open_api_stores(settings)
+            app.state.payments = build_state(settings, client, tokenizer, api_stores)
             log.info("api ready on %s:%d", settings.api_host, settings.api_port)
-            yield
+            try:
+                yield
+            finally:
+                await pg.close_all()
 
     app = FastAPI(
         title="temporal-payments",

@@ -130,8 +130,8 @@ async def create(
     facts = await card_facts(state, merchant, card, lang)
     hook = await asyncio.to_thread(state.merchants.webhook, merchant)
     # Indexed before the start, so the list has it; a retry keeps the first acceptance time.
-    created = await asyncio.to_thread(
-        state.index.accept, merchant, payment_id, datetime.now(UTC), body.amount, body.currency
+    created = await state.index.accept(
+        merchant, payment_id, datetime.now(UTC), body.amount, body.currency
     )
     customer = body.customer
     req = PaymentRequest(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 
 from infra.settings import Settings
+from stores.database import Database
 
 
 class ApiSettings(Settings):
@@ -18,7 +20,7 @@ class ApiSettings(Settings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=0, le=65535)
     api_db: Path | None = None
-    """Idempotency store; ``<run_dir>/api.db`` when unset."""
+    """Idempotency keys and payment index on SQLite; ``<run_dir>/api.db`` when unset."""
     api_keys: dict[str, SecretStr] = {}
     """Merchant keys as JSON ``{"merchant_id": "sk_..."}``; hashed into merchants.db at start."""
     api_keys_file: Path | None = None
@@ -51,6 +53,15 @@ class ApiSettings(Settings):
     def resolved_api_db(self) -> Path:
         """Where the idempotency store lives."""
         return self.api_db or self.run_dir / "api.db"
+
+    def database(self) -> Database:
+        """The shared stores' database, with ``api_db`` as the ``api`` area's SQLite file.
+
+        Raises:
+            DatabaseUnavailable: ``database_url`` is set but malformed.
+        """
+        db = super().database()
+        return replace(db, sqlite_files={**db.sqlite_files, "api": self.resolved_api_db()})
 
     def resolved_api_secret_file(self) -> Path:
         """Where the fingerprint key lives."""

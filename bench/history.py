@@ -62,12 +62,18 @@ def event_kinds(events: Iterable[HistoryEvent]) -> dict[str, int]:
 
 
 async def shape_of(client: Client, workflow_ids: list[str]) -> dict[str, object]:
-    """Mean events and actions over ``workflow_ids``, plus the first one's event kinds."""
-    events_n, actions_n, kinds = [], [], {}
+    """Mean events, actions and history bytes over ``workflow_ids``, plus the first one's kinds.
+
+    Bytes are the events' protobuf size: what a history costs in storage before the database's
+    own overhead (mutable state, indexes, replicas), which sizes persistence and Cloud storage.
+    """
+    events_n, actions_n, bytes_n, kinds = [], [], [], {}
     for wf_id in workflow_ids:
         history = await client.get_workflow_handle(wf_id).fetch_history()
         events_n.append(len(history.events))
         actions_n.append(billable_actions(history.events))
+        bytes_n.append(sum(e.ByteSize() for e in history.events))
         kinds = kinds or event_kinds(history.events)
     n = max(1, len(workflow_ids))
-    return {"events": sum(events_n) / n, "actions": sum(actions_n) / n, "event_kinds": kinds}
+    return {"events": sum(events_n) / n, "actions": sum(actions_n) / n,
+            "history_bytes": sum(bytes_n) / n, "event_kinds": kinds}  # fmt: skip

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 
+from bench.api_load import ApiEdge, post_payment
 from bench.baseline import BaselineWorkflow
 from bench.baseline_io import BaselineInput
 from facade import operations as ops
@@ -47,12 +48,13 @@ BENCH_MERCHANT = "merchant_bench"
 
 @dataclass(frozen=True)
 class Target:
-    """Where to send work: the client, both task queues and the tokenized cards."""
+    """Where to send work: the client, both task queues, the tokenized cards and the API."""
 
     client: Client
     task_queue: str
     baseline_queue: str
     cards: list[CardFacts]
+    api: ApiEdge | None = None
 
 
 One = Callable[[Target, int], Awaitable[Sample]]
@@ -79,6 +81,14 @@ async def auto_payment(t: Target, i: int) -> Sample:
         raise RuntimeError(f"{req.payment_id} ended {view.status.value}, expected captured")
     auth = next(tr.at for tr in view.transitions if tr.event is PaymentEvent.AUTHORIZED)
     return Sample(req.payment_id, auth.timestamp() - t0, done - t0)
+
+
+async def api_payment(t: Target, i: int) -> Sample:
+    """The automatic payment as a merchant sends it: one POST with the raw card."""
+    if t.api is None:
+        raise RuntimeError("the api mix needs the API started (bench.api_load.api_edge)")
+    payment_id, seconds = await post_payment(t.api, i, AMOUNT)
+    return Sample(payment_id, None, seconds)
 
 
 async def manual_payment(t: Target, i: int) -> Sample:
@@ -136,6 +146,7 @@ MIXES: dict[str, One] = {
     "auto": auto_payment,
     "baseline-manual": baseline_manual,
     "manual": manual_payment,
+    "api": api_payment,
 }
 
 

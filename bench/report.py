@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 # Each payment mix is compared with the bare workflow driven the same way.
-BASELINE_OF = {"auto": "baseline", "manual": "baseline-manual"}
+BASELINE_OF = {"auto": "baseline", "manual": "baseline-manual", "api": "baseline"}
 RATIO_FIELDS = (
     "throughput",
     "to_authorized_p50_ms",
@@ -14,6 +14,8 @@ RATIO_FIELDS = (
     "cpu_server_ms",
     "cpu_worker_ms",
 )
+# Read from sample histories once per mix, not per round.
+SHAPE_FIELDS = ("events", "actions", "history_bytes")
 COLUMNS = (
     ("wf/s", "throughput", "{:.1f}"),
     ("auth p50", "to_authorized_p50_ms", "{:.0f}"),
@@ -25,15 +27,17 @@ COLUMNS = (
     ("srv ms", "cpu_server_ms", "{:.1f}"),
     ("wrk ms", "cpu_worker_ms", "{:.1f}"),
     ("sim ms", "cpu_simulator_ms", "{:.1f}"),
+    ("api ms", "cpu_api_ms", "{:.1f}"),
     ("cli ms", "cpu_client_ms", "{:.1f}"),
     ("events", "events", "{:.0f}"),
     ("actions", "actions", "{:.0f}"),
+    ("bytes", "history_bytes", "{:.0f}"),
     ("err", "errors", "{:.0f}"),
 )
 
 
 def _value(mix: dict[str, Any], key: str) -> Any:
-    return mix.get(key) if key in ("events", "actions") else mix["median"].get(key)
+    return mix.get(key) if key in SHAPE_FIELDS else mix["median"].get(key)
 
 
 def ratios(mixes: dict[str, Any]) -> dict[str, dict[str, float | None]]:
@@ -43,7 +47,7 @@ def ratios(mixes: dict[str, Any]) -> dict[str, dict[str, float | None]]:
         if mix not in mixes or base not in mixes:
             continue
         row: dict[str, float | None] = {}
-        for key in (*RATIO_FIELDS, "events", "actions"):
+        for key in (*RATIO_FIELDS, *SHAPE_FIELDS):
             a, b = _value(mixes[mix], key), _value(mixes[base], key)
             row[key] = a / b if isinstance(a, int | float) and b else None
         out[mix] = row
@@ -73,9 +77,10 @@ def table(results: dict[str, Any]) -> str:
                     lines.append(f"{'':<24} {'  / baseline':<16}{cells}")
     lines.append(
         "wf/s: completed to captured (manual mixes: through refund) per second; auth/capt: ms "
-        "from start; srv/wrk/sim/cli: CPU ms per workflow of the dev server, worker(s), "
-        "simulator and this load generator; events, actions: per workflow until captured "
-        "(auto) or completed; medians over rounds."
+        "from start (api: to the API's answer); srv/wrk/sim/api/cli: CPU ms per workflow of "
+        "the dev server, worker(s), simulator, HTTP API and this load generator; events, "
+        "actions, bytes (history, protobuf): per workflow until captured (auto, api) or "
+        "completed; medians over rounds."
     )
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.api_load import api_edge
 from bench.configs import Config
 from bench.history import shape_of
 from bench.load import BENCH_MERCHANT, MixResult, Target, run_mix
@@ -90,28 +91,35 @@ async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
         client = await connect(settings)
         async with open_tokenizer(settings) as tokenizer:
             cards = await tokenize_cards(tokenizer, plan.cards, BENCH_MERCHANT)
-        t = Target(client, stack.task_queue, baseline_queue(stack.task_queue), cards)
-        out: dict[str, Any] = {"note": cfg.note, "workers": cfg.spec.workers, "by_concurrency": {}}
-        for conc in plan.concurrencies:
+        async with api_edge(stack, BENCH_MERCHANT, plan.cards, "api" in plan.mixes) as edge:
+            t = Target(client, stack.task_queue, baseline_queue(stack.task_queue), cards, edge)
+            return await _run_plan(stack, t, cfg, plan, log)
+
+
+async def _run_plan(
+    stack: ThrowawayStack, t: Target, cfg: Config, plan: Plan, log: Any
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"note": cfg.note, "workers": cfg.spec.workers, "by_concurrency": {}}
+    for conc in plan.concurrencies:
+        for mix in plan.mixes:
+            await run_mix(t, mix, plan.warmup, conc)
+        rounds: dict[str, list[dict[str, Any]]] = {m: [] for m in plan.mixes}
+        last: dict[str, MixResult] = {}
+        errors: list[str] = []
+        for r in range(plan.rounds):
             for mix in plan.mixes:
-                await run_mix(t, mix, plan.warmup, conc)
-            rounds: dict[str, list[dict[str, Any]]] = {m: [] for m in plan.mixes}
-            last: dict[str, MixResult] = {}
-            errors: list[str] = []
-            for r in range(plan.rounds):
-                for mix in plan.mixes:
-                    last[mix], summary = await _round(stack, t, mix, plan, conc)
-                    rounds[mix].append(summary)
-                    errors += last[mix].errors[:3]
-                    log(f"  {cfg.name} c={conc} round {r + 1} {mix}: "
-                        f"{summary['throughput']:.1f}/s errors={summary['errors']}")  # fmt: skip
-            mixes = {}
-            for mix in plan.mixes:
-                ids = [s.workflow_id for s in last[mix].samples[:HISTORY_SAMPLES]]
-                mixes[mix] = {"median": median_of(rounds[mix]), "rounds": rounds[mix],
-                              **(await shape_of(client, ids))}  # fmt: skip
-            out["by_concurrency"][str(conc)] = {"mixes": mixes, "error_examples": errors[:5]}
-        return out
+                last[mix], summary = await _round(stack, t, mix, plan, conc)
+                rounds[mix].append(summary)
+                errors += last[mix].errors[:3]
+                log(f"  {cfg.name} c={conc} round {r + 1} {mix}: "
+                    f"{summary['throughput']:.1f}/s errors={summary['errors']}")  # fmt: skip
+        mixes = {}
+        for mix in plan.mixes:
+            ids = [s.workflow_id for s in last[mix].samples[:HISTORY_SAMPLES]]
+            mixes[mix] = {"median": median_of(rounds[mix]), "rounds": rounds[mix],
+                          **(await shape_of(t.client, ids))}  # fmt: skip
+        out["by_concurrency"][str(conc)] = {"mixes": mixes, "error_examples": errors[:5]}
+    return out
 
 
 def results_dir() -> Path:

@@ -18,10 +18,14 @@ def test_bench_runs_and_reports(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "/ baseline" in done.stdout
     block = json.loads(out.read_text())["configs"]["tuned"]["by_concurrency"]["4"]
-    for mix in ("baseline", "auto", "baseline-manual", "manual"):
+    for mix in ("baseline", "auto", "baseline-manual", "manual", "api"):
         assert block["mixes"][mix]["median"]["n"] == 4
         assert block["mixes"][mix]["actions"] > 0
-    assert set(block["ratios"]) == {"auto", "manual"}
+        assert block["mixes"][mix]["history_bytes"] > 0
+    assert set(block["ratios"]) == {"auto", "manual", "api"}
+    # The API's CPU is its own column: the edge a deployment sizes next to workers and server.
+    assert block["mixes"]["api"]["median"]["cpu_api_ms"] > 0
+    assert "api ms" in done.stdout
 
 
 def test_bench_runs_with_stripe_as_the_only_processor(tmp_path: Path) -> None:

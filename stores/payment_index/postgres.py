@@ -1,0 +1,52 @@
+"""The payment index in PostgreSQL, shared by every API host, through the process's pool.
+
+``payment_id`` is ``COLLATE "C"`` (bytewise, as SQLite compares), so a cursor means the same
+position on both backends.
+"""
+
+from __future__ import annotations
+
+from psycopg_pool import AsyncConnectionPool
+
+from stores import pg
+from stores.payment_index.protocol import Indexed, Position
+
+_INSERT = (
+    "INSERT INTO payment_index VALUES (%s, %s, %s, %s, %s)"
+    " ON CONFLICT (merchant_id, payment_id) DO NOTHING"
+)
+_CREATED = "SELECT created_us FROM payment_index WHERE merchant_id = %s AND payment_id = %s"
+_OLDER = (
+    "SELECT payment_id, created_us, amount, currency FROM payment_index"
+    " WHERE merchant_id = %s AND (created_us, payment_id) < (%s, %s)"
+    " ORDER BY created_us DESC, payment_id DESC LIMIT %s"
+)
+
+
+class PostgresIndexRows:
+    """``IndexRows`` in the ``payment_index`` table."""
+
+    def __init__(self, url: str, *, pool: AsyncConnectionPool | None = None) -> None:
+        """Rows in the database at ``url`` (migrated by ``stores.migrate``); ``pool`` instead of
+        the process's shared one."""
+        self._url, self._pool = url, pool
+
+    async def _connections(self) -> AsyncConnectionPool:
+        return self._pool if self._pool is not None else await pg.pool(self._url)
+
+    async def accept(self, merchant_id: str, row: Indexed) -> int:
+        """See ``IndexRows.accept``."""
+        values = (merchant_id, row.payment_id, row.created_us, row.amount, row.currency)
+        async with (await self._connections()).connection() as conn:
+            await conn.execute(_INSERT, values)
+            cursor = await conn.execute(_CREATED, (merchant_id, row.payment_id))
+            found = await cursor.fetchone()
+        assert found is not None  # inserted, or there already: rows are never deleted
+        return int(found[0])
+
+    async def older(self, merchant_id: str, before: Position, count: int) -> list[Indexed]:
+        """See ``IndexRows.older``."""
+        async with (await self._connections()).connection() as conn:
+            cursor = await conn.execute(_OLDER, (merchant_id, *before, count))
+            rows = await cursor.fetchall()
+        return [Indexed(str(p), int(c), int(a), str(cur)) for p, c, a, cur in rows]
