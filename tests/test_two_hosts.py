@@ -31,7 +31,9 @@ from tests.two_hosts_support import Host, Shared
 
 PAYMENTS = 130
 IN_FLIGHT = 100  # authorized before the kill, captured after it
-CONCURRENT_CREATES = 24  # a burst of 130 at once overwhelms 2 cores (see the report)
+# Not all 130 at once: on 2 busy cores some Update-with-Starts then outlast the confirm wait
+# before the workflow exists, and the API answers those creates a final 404 (a known defect).
+CONCURRENT_CREATES = 24
 FINISHING = 16
 CAPTURE_LATENCY_MS = 2000  # automatic payments are still capturing when host A dies
 
