@@ -59,11 +59,14 @@ async def _outage(cluster: PostgresCluster, after: float) -> None:
     assert cluster.info is not None and cluster.info.port == port  # the hosts' URL still holds
 
 
+def _body(i: int) -> dict[str, object]:
+    return payment_body(200 + i, manual=i % 2 == 1)
+
+
 async def _pay(client: HostsClient, host: Host, i: int) -> dict[str, object]:
     """Payment ``i``, started after a stagger so the outage falls among the creates."""
     await asyncio.sleep(i * 0.15)
-    body = payment_body(200 + i, manual=i % 2 == 1)
-    resp = await client.post([host.url], PAY, body, f"r-{i}", budget=90)
+    resp = await client.post([host.url], PAY, _body(i), f"r-{i}", budget=90)
     assert resp.status_code in (200, 202), resp.text
     pid = str(resp.json()["id"])
     if i % 2 == 1:
@@ -80,16 +83,18 @@ async def test_postgres_restarted_under_load_loses_nothing(
     one, merchant = host
     ids = [derived_id("pay", merchant.id, f"r-{i}") for i in range(PAYMENTS)]
     simulator.faults(latency_ms=LATENCY_MS, operations=["authorize", "capture"])
-    try:
-        async with httpx.AsyncClient(timeout=60) as http:
-            client = HostsClient(http, merchant)
+    async with httpx.AsyncClient(timeout=60) as http:
+        client = HostsClient(http, merchant)
+        try:
             views, _ = await asyncio.gather(
                 asyncio.gather(*(_pay(client, one, i) for i in range(PAYMENTS))),
                 _outage(cluster, after=2.0),
             )
-    finally:
-        simulator.faults()
-    assert [v["id"] for v in views] == ids
+        finally:
+            simulator.faults()
+        # Every create retried once more with its key: the same payment, never a new one.
+        again = [await client.post([one.url], PAY, _body(i), f"r-{i}") for i in range(PAYMENTS)]
+    assert [v["id"] for v in views] == [r.json()["id"] for r in again] == ids
     finals = {(v["status"], v["amount_captured"] == v["amount"]) for v in views}
     assert finals == {("succeeded", True)}, [v for v in views if v["status"] != "succeeded"][:3]
     assert effect_problems(simulator, set(ids)) == []
