@@ -27,9 +27,11 @@ from infra.settings import Settings
 from infra.temporal_client import connect
 from processors.fleet import Fleet
 from processors.routing import ProcessorBoard
-from stores.findings import FindingStore
-from stores.merchants import MerchantDirectory
-from stores.vault import CardVault
+from stores import migrate, pg
+from stores.database import DatabaseUnavailable, check_reachable
+from stores.findings import findings_on
+from stores.merchants import directory_on
+from stores.vault import vault_on
 from worker_group import WorkerGroup, processor_workers, worker_tuning
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation import ReconciliationWorkflow
@@ -50,6 +52,8 @@ PASSTHROUGH = (
     "aiohttp",
     "cryptography",
 )
+# The stores the worker's activities use (the API's own area is the API's).
+WORKER_AREAS = ("vault", "merchants", "findings")
 
 
 def sandboxed_runner() -> SandboxedWorkflowRunner:
@@ -96,19 +100,23 @@ def build_worker(
     queues scheduled processor calls there.
     """
     at_rest = load_keyring(settings.resolved_vault_key_file())
-    vault = CardVault(settings.resolved_vault_db(), at_rest)
+    db = settings.database()
+    for area in WORKER_AREAS:
+        # Once, before any polling: blocking the loop here delays no activity.
+        migrate.apply(db, area)
+    vault = vault_on(db, at_rest)
     processors = worker_processors(settings, http)
     fleet = Fleet(processors, processor_board(settings), observe=observe)
     activities = PaymentActivities(fleet=fleet, vault=vault)
     notify = NotifyActivities(
-        directory=MerchantDirectory(settings.resolved_merchants_db(), at_rest),
+        directory=directory_on(db, at_rest),
         http=http.web,
         timeout=settings.webhook_timeout_seconds,
         allow_private=settings.webhook_allow_private_targets,
     )
     reconcile = ReconcileActivities(
         processors=processors,
-        store=FindingStore(settings.run_dir / "reconciliation.db"),
+        store=findings_on(db),
     )
     main = Worker(
         client,
@@ -137,6 +145,8 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    # A wrong or unreachable database is one line at start-up, before anything else.
+    check_reachable(settings.database())
     client = await connect(settings, runtime=sdk_runtime(settings))
     metrics.serve(settings.metrics_port)
     async with worker_http(settings) as http:
@@ -149,6 +159,7 @@ async def run(settings: Settings) -> None:
             sys.stdout.flush()
             await stop.wait()
             log.info("shutting down")
+    await pg.close_all()
 
 
 def keep_bytecode() -> None:
@@ -169,7 +180,7 @@ def main() -> int:
     tracing.setup("payments-worker", settings)
     try:
         asyncio.run(run(settings))
-    except KeyringError as exc:
+    except (KeyringError, DatabaseUnavailable) as exc:
         log.error("cannot start: %s", exc)
         return 2
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import httpx
@@ -87,7 +86,7 @@ class NotifyActivities:
     @activity.defn(name="notify")
     async def notify(self, note: Notification | LegacyEvent) -> Delivery:
         """POST the event, signed; a non-2xx answer or a network error is retried by Temporal."""
-        hook = await asyncio.to_thread(self._directory.webhook, note.merchant_id)
+        hook = await self._directory.webhook(note.merchant_id)
         if hook is None:
             return Delivery(delivered=False)
         url, pin_headers, extensions = await self._destination(hook.url)

@@ -7,7 +7,6 @@ names, inputs and results are the recorded ones (``payments.activity_io``).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -70,11 +69,9 @@ class PaymentActivities:
         upgrade finish. ``None`` only for the balance check, whose input names no merchant."""
         try:
             if merchant_id is None:
-                card = await asyncio.to_thread(self._vault.resolve_any_owner, token)
+                card = await self._vault.resolve_any_owner(token)
             else:
-                card = await asyncio.to_thread(
-                    self._vault.resolve, token, merchant_id, allow_unowned=True
-                )
+                card = await self._vault.resolve(token, merchant_id, allow_unowned=True)
         except VaultError as exc:
             raise ApplicationError(
                 str(exc), "card_not_found", "", type=ErrorType.CARD_NOT_FOUND, non_retryable=True

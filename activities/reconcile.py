@@ -139,7 +139,7 @@ class ReconcileActivities:
             payments_checked=len(payments),
             findings=findings,
         )
-        await asyncio.to_thread(self._store.save, report)
+        await self._store.save(report)
         _publish(payments, report)
         activity.logger.info(
             "reconciliation checked %d payments: %s", len(payments), report.attention

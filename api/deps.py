@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import re
@@ -95,7 +94,7 @@ async def merchant(request: Request, state: State) -> str:
             headers={"WWW-Authenticate": "Bearer"},
         )
     key = api_key_of(header)
-    found = await asyncio.to_thread(state.merchants.merchant_for_key, key) if key else None
+    found = await state.merchants.merchant_for_key(key) if key else None
     if found is None:
         # The message never repeats the key.
         raise Unauthorized("invalid API key", headers={"WWW-Authenticate": "Bearer"})

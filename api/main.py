@@ -23,7 +23,7 @@ from infra.keyring import load_keyring, write_private
 from infra.temporal_client import connect
 from stores import pg
 from stores.idempotency import IdempotencyStore, Policy, open_idempotency
-from stores.merchants import MerchantDirectory
+from stores.merchants import MerchantDirectory, open_directory
 from stores.payment_index import PaymentIndex, open_payment_index
 
 log = logging.getLogger("api")
@@ -45,17 +45,23 @@ def configured_keys(settings: ApiSettings) -> dict[str, str]:
     return keys
 
 
+async def open_merchants(settings: ApiSettings) -> MerchantDirectory:
+    """The merchant directory, with the configured merchants' keys registered."""
+    at_rest = load_keyring(settings.resolved_vault_key_file())
+    merchants = await open_directory(settings.database(), at_rest)
+    for merchant_id, key in configured_keys(settings).items():
+        await merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
+    return merchants
+
+
 def build_state(
     settings: ApiSettings,
     client: object,
     tokenizer: CardTokenizer,
     api_stores: tuple[IdempotencyStore, PaymentIndex],
+    merchants: MerchantDirectory,
 ) -> AppState:
-    """Everything but the Temporal client, the tokenizer and the API's stores is local."""
-    at_rest = load_keyring(settings.resolved_vault_key_file())
-    merchants = MerchantDirectory(settings.resolved_merchants_db(), at_rest)
-    for merchant_id, key in configured_keys(settings).items():
-        merchants.add_merchant(merchant_id, key)  # stored as a SHA-256 digest
+    """Everything but the Temporal client, the tokenizer and the stores is local."""
     return AppState(
         settings=settings,
         client=client,  # type: ignore[arg-type]
@@ -90,7 +96,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
         # One vault and one processor HTTP session for every tokenization of this process.
         async with open_tokenizer(settings) as tokenizer:
             api_stores = await open_api_stores(settings)
-            app.state.payments = build_state(settings, client, tokenizer, api_stores)
+            merchants = await open_merchants(settings)
+            app.state.payments = build_state(settings, client, tokenizer, api_stores, merchants)
             log.info("api ready on %s:%d", settings.api_host, settings.api_port)
             try:
                 yield

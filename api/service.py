@@ -41,7 +41,7 @@ QUERY_GRACE_SECONDS = 2.0
 _CARD_SOURCES = ("card", "payment_method", "processor_payment_method")
 
 
-def check_create(
+async def check_create(
     state: AppState, merchant: str, body: CreatePayment
 ) -> ValidCard | CardFacts | PinnedMethod:
     """Every check that needs no network, before the key is claimed; returns the card.
@@ -69,13 +69,13 @@ def check_create(
             return validate_card(raw, today=datetime.now(UTC).date())
         except CardInvalid as exc:
             raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
-    return _stored_card(state, merchant, str(body.payment_method))
+    return await _stored_card(state, merchant, str(body.payment_method))
 
 
-def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
+async def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
     # Another merchant's token gets the unknown-token answer: its existence is not revealed.
     try:
-        stored = state.vault.resolve(token, merchant)
+        stored = await state.vault.resolve(token, merchant)
         return CardFacts(
             token=token,
             brand=brand_of(stored.number),
@@ -128,7 +128,7 @@ async def create(
     tracing.tag_payment(payment_id)
     s = state.settings
     facts = await card_facts(state, merchant, card, lang)
-    hook = await asyncio.to_thread(state.merchants.webhook, merchant)
+    hook = await state.merchants.webhook(merchant)
     # Indexed before the start, so the list has it; a retry keeps the first acceptance time.
     created = await state.index.accept(
         merchant, payment_id, datetime.now(UTC), body.amount, body.currency

@@ -22,7 +22,7 @@ from payments.errors import decline_for
 from processors.capabilities import Capability
 from processors.errors import ProcessorFailure
 from processors.registry import opened
-from stores.findings import FindingStore
+from stores.findings import open_findings
 
 Row = dict[str, Any]
 # Effects are stamped by the processor's clock, the view by Temporal's.
@@ -76,7 +76,7 @@ async def problems(
         query = payments_query(merchant, since, f"PaymentStatus = '{status}'")
         for r in await _visible(client, query, limit):
             rows.append({"problem": status, **r, "detail": r["code"] or ""})
-    latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
+    latest = await (await open_findings(settings.database())).latest()
     for f in latest.findings if latest else []:
         if merchant and f.merchant_id != merchant:
             continue
@@ -96,7 +96,7 @@ async def story(client: Client, settings: Settings, payment_id: str) -> Row:
         out["customer_message"] = decline.customer_message("en")
         out["next_step"] = decline.next_step.value
     out["ledgers"] = await _ledgers(settings, payment_id, since=view.created_at - _CLOCK_SLACK)
-    latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
+    latest = await (await open_findings(settings.database())).latest()
     out["findings"] = [
         f.model_dump(mode="json") for f in (latest.findings if latest else [])
         if f.payment_id == payment_id

@@ -18,7 +18,7 @@ from payments.models import CardFacts
 from processors.protocol import Processor
 from processors.registry import opened
 from processors.tokenize import tokenize
-from stores.vault import CardVault
+from stores.vault import CardVault, open_vault
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ async def open_tokenizer(
     """A tokenizer for the lifetime of the block, on ``vault`` (or one opened from settings)."""
     if vault is None:
         keyring = load_keyring(settings.resolved_vault_key_file())
-        vault = CardVault(settings.resolved_vault_db(), keyring)
+        vault = await open_vault(settings.database(), keyring)
     endpoints = settings.resolved_processors()
     async with opened(endpoints, timeout_seconds=settings.processor_timeout_seconds) as held:
         yield CardTokenizer(vault, tuple(held.values()), dict(held))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import date
 
@@ -75,6 +74,4 @@ async def tokenize(
         number=card.number, exp_month=card.exp_month, exp_year=card.exp_year, cvc=card.cvc
     )
     await verify(check, processors)
-    return await asyncio.to_thread(
-        vault.tokenize, card.number, card.exp_month, card.exp_year, merchant_id=merchant_id
-    )
+    return await vault.tokenize(card.number, card.exp_month, card.exp_year, merchant_id=merchant_id)

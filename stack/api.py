@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Mapping
@@ -17,7 +18,9 @@ from infra.api_keys import API_KEYS_FILE
 from infra.keyring import load_keyring, write_private
 from stack import checks
 from stack.commands import child_env
-from stores.merchants import MerchantDirectory, new_api_key
+from stores import pg
+from stores.database import Database
+from stores.merchants import new_api_key, open_directory
 
 DEMO_MERCHANTS = ("merchant_a", "merchant_b")
 
@@ -35,8 +38,11 @@ def api_spec(port: int, settings: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def ensure_api_keys(run_dir: Path) -> dict[str, str]:
-    """Keys of the demo merchants: created once, registered (hashed) on every run."""
+def ensure_api_keys(run_dir: Path, db: Database | None = None) -> dict[str, str]:
+    """Keys of the demo merchants: created once, registered (hashed) on every run.
+
+    In ``db`` (default: ``merchants.db`` in the run folder).
+    """
     path = run_dir / API_KEYS_FILE
     keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     missing = [m for m in DEMO_MERCHANTS if m not in keys]
@@ -44,12 +50,16 @@ def ensure_api_keys(run_dir: Path) -> dict[str, str]:
         keys[merchant] = new_api_key()
     if missing:
         write_private(path, json.dumps(keys, indent=2) + "\n")
-    directory = MerchantDirectory(
-        run_dir / "merchants.db", load_keyring(run_dir / "vault-key.json")
-    )
-    for merchant, key in keys.items():
-        directory.add_merchant(merchant, key)
+    db = db or Database(sqlite_files={"merchants": run_dir / "merchants.db"})
+    asyncio.run(_register(db, run_dir / "vault-key.json", keys))
     return keys
+
+
+async def _register(db: Database, keyring_file: Path, keys: Mapping[str, str]) -> None:
+    directory = await open_directory(db, load_keyring(keyring_file))
+    for merchant, key in keys.items():
+        await directory.add_merchant(merchant, key)
+    await pg.close_all()
 
 
 def print_api(port: int, run_dir: Path, keys: Mapping[str, str]) -> None:

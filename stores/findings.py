@@ -1,78 +1,59 @@
-"""Where reconciliation findings are kept for operators: a small SQLite file in the run folder.
+"""Where reconciliation findings are kept for operators: SQLite in the run folder, or PostgreSQL.
 
 Temporal holds the summary (the ``PaymentAttention`` search attribute on each reconciliation
-run); this table holds the details the CLI lists, one row per finding, per run.
+run); these tables hold the details the CLI lists, one row per finding, per run.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from datetime import datetime
-from pathlib import Path
+import asyncio
 
 from payments.reconcile import Finding, FindingKind, ReconcileReport
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-  run_id TEXT PRIMARY KEY, at TEXT NOT NULL, payments_checked INTEGER NOT NULL,
-  findings INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS findings (
-  run_id TEXT NOT NULL REFERENCES runs(run_id), kind TEXT NOT NULL, payment_id TEXT,
-  merchant_id TEXT, processor TEXT, detail TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS findings_run ON findings(run_id);
-"""
+from stores import migrate
+from stores.database import Database
+from stores.finding_rows import FindingRows, PostgresFindingRows, RunRow, SqliteFindingRows
 
 
 class FindingStore:
-    """Reports in, latest findings out; safe for several workers (SQLite locking, WAL)."""
+    """Reports in, latest findings out; safe for several workers on either backend."""
 
-    def __init__(self, path: Path) -> None:
-        """Create the file and its tables if needed."""
-        self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as conn, conn:
-            conn.executescript(_SCHEMA)
+    def __init__(self, rows: FindingRows) -> None:
+        """A store on ``rows`` (see ``open_findings``)."""
+        self._rows = rows
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, timeout=10)
-        conn.execute("PRAGMA journal_mode=wal")
-        return conn
-
-    def save(self, report: ReconcileReport) -> None:
+    async def save(self, report: ReconcileReport) -> None:
         """Store one run (again: a retried activity replaces its own rows)."""
         rows = [
-            (report.run_id, f.kind.value, f.payment_id, f.merchant_id, f.processor, f.detail)
+            (f.kind.value, f.payment_id, f.merchant_id, f.processor, f.detail)
             for f in report.findings
         ]
-        with closing(self._connect()) as conn, conn:
-            conn.execute("DELETE FROM findings WHERE run_id = ?", (report.run_id,))
-            conn.execute(
-                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
-                (report.run_id, report.at.isoformat(), report.payments_checked, len(rows)),
-            )
-            conn.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)", rows)
+        await self._rows.replace_run(
+            RunRow(report.run_id, report.at, report.payments_checked), rows
+        )
 
-    def latest(self) -> ReconcileReport | None:
+    async def latest(self) -> ReconcileReport | None:
         """The most recent run with its findings, or None before the first run."""
-        with closing(self._connect()) as conn:
-            run = conn.execute(
-                "SELECT run_id, at, payments_checked FROM runs ORDER BY at DESC LIMIT 1"
-            ).fetchone()
-            if run is None:
-                return None
-            rows = conn.execute(
-                "SELECT kind, payment_id, merchant_id, processor, detail FROM findings"
-                " WHERE run_id = ? ORDER BY rowid",
-                (run[0],),
-            ).fetchall()
+        found = await self._rows.latest()
+        if found is None:
+            return None
+        run, rows = found
         findings = [
             Finding(kind=FindingKind(k), payment_id=p, merchant_id=m, processor=pr, detail=d)
             for k, p, m, pr, d in rows
         ]
         return ReconcileReport(
-            run_id=run[0],
-            at=datetime.fromisoformat(run[1]),
-            payments_checked=run[2],
-            findings=findings,
+            run_id=run.run_id, at=run.at, payments_checked=run.payments_checked, findings=findings
         )
+
+
+def findings_on(db: Database) -> FindingStore:
+    """The store in ``db`` as its schema is (callers that applied the migrations already)."""
+    if db.url is not None:
+        return FindingStore(PostgresFindingRows(db.url))
+    return FindingStore(SqliteFindingRows(db.sqlite_file("findings")))
+
+
+async def open_findings(db: Database) -> FindingStore:
+    """The store in ``db``, after applying its pending migrations (in a thread)."""
+    await asyncio.to_thread(migrate.apply, db, "findings")
+    return findings_on(db)

@@ -6,21 +6,21 @@ enough); webhook secrets are needed in clear to sign, so they are sealed under a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from infra.keyring import Keyring
 from infra.sealing import seal, unseal
-from infra.sqlite_local import ThreadLocalConnections
-
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS merchants (id TEXT PRIMARY KEY, key_sha256 TEXT NOT NULL UNIQUE,"
-    " created_at TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS webhooks (merchant_id TEXT PRIMARY KEY REFERENCES merchants(id),"
-    " url TEXT NOT NULL, key_id TEXT NOT NULL, sealed BLOB NOT NULL, created_at TEXT NOT NULL)",
+from stores import migrate
+from stores.database import Database
+from stores.merchant_rows import (
+    MerchantRows,
+    PostgresMerchantRows,
+    SealedWebhook,
+    SqliteMerchantRows,
 )
 
 
@@ -46,58 +46,47 @@ class Webhook:
 
 
 class MerchantDirectory:
-    """Merchants in SQLite; safe to share between processes (WAL)."""
+    """Merchants on ``rows``: keys hashed and webhook secrets sealed here, for every backend."""
 
-    def __init__(self, db_path: Path, keyring: Keyring) -> None:
-        """Open (and create) the directory at ``db_path``."""
+    def __init__(self, rows: MerchantRows, keyring: Keyring) -> None:
+        """A directory on ``rows`` (see ``open_directory``)."""
         self._keyring = keyring
-        self._conn = ThreadLocalConnections(db_path).get
-        with self._conn() as conn:
-            for statement in _SCHEMA:
-                conn.execute(statement)
+        self._rows = rows
 
-    def add_merchant(self, merchant_id: str, api_key: str) -> None:
+    async def add_merchant(self, merchant_id: str, api_key: str) -> None:
         """Register (or re-key) a merchant."""
-        now = datetime.now(UTC).isoformat()
-        with self._conn() as conn:
-            conn.execute(
-                "INSERT INTO merchants VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
-                " SET key_sha256 = excluded.key_sha256",
-                (merchant_id, key_digest(api_key), now),
-            )
+        await self._rows.upsert_merchant(merchant_id, key_digest(api_key), datetime.now(UTC))
 
-    def merchant_for_key(self, api_key: str) -> str | None:
+    async def merchant_for_key(self, api_key: str) -> str | None:
         """The merchant an API key belongs to, if any."""
-        row = (
-            self._conn()
-            .execute("SELECT id FROM merchants WHERE key_sha256 = ?", (key_digest(api_key),))
-            .fetchone()
-        )
-        return str(row[0]) if row else None
+        return await self._rows.merchant_by_digest(key_digest(api_key))
 
-    def set_webhook(self, merchant_id: str, url: str) -> str:
+    async def set_webhook(self, merchant_id: str, url: str) -> str:
         """Register a webhook endpoint; returns its new signing secret (shown once)."""
         secret = f"whsec_{secrets.token_urlsafe(32)}"
         key_id, sealed = seal(self._keyring, merchant_id.encode(), secret.encode())
-        now = datetime.now(UTC).isoformat()
-        with self._conn() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO webhooks VALUES (?, ?, ?, ?, ?)",
-                (merchant_id, url, key_id, sealed, now),
-            )
+        await self._rows.put_webhook(
+            merchant_id, SealedWebhook(url, key_id, sealed), datetime.now(UTC)
+        )
         return secret
 
-    def webhook(self, merchant_id: str) -> Webhook | None:
+    async def webhook(self, merchant_id: str) -> Webhook | None:
         """The merchant's endpoint and secret, or None if it registered none."""
-        row = (
-            self._conn()
-            .execute(
-                "SELECT url, key_id, sealed FROM webhooks WHERE merchant_id = ?", (merchant_id,)
-            )
-            .fetchone()
-        )
-        if row is None:
+        hook = await self._rows.webhook(merchant_id)
+        if hook is None:
             return None
-        url, key_id, sealed = row
-        secret = unseal(self._keyring, merchant_id.encode(), key_id, sealed).decode()
-        return Webhook(url=url, secret=secret)
+        secret = unseal(self._keyring, merchant_id.encode(), hook.key_id, hook.sealed).decode()
+        return Webhook(url=hook.url, secret=secret)
+
+
+def directory_on(db: Database, keyring: Keyring) -> MerchantDirectory:
+    """The directory in ``db`` as its schema is (callers that applied the migrations already)."""
+    if db.url is not None:
+        return MerchantDirectory(PostgresMerchantRows(db.url), keyring)
+    return MerchantDirectory(SqliteMerchantRows(db.sqlite_file("merchants")), keyring)
+
+
+async def open_directory(db: Database, keyring: Keyring) -> MerchantDirectory:
+    """The directory in ``db``, after applying its pending migrations (in a thread)."""
+    await asyncio.to_thread(migrate.apply, db, "merchants")
+    return directory_on(db, keyring)

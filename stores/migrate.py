@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 
 from yoyo import get_backend, read_migrations
@@ -18,6 +19,9 @@ from stores.database import Database, DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 AREAS = ("vault", "merchants", "api", "findings")
+# yoyo opens SQLite in shared-cache mode, where a lock held by another thread of the same
+# process fails at once (SQLITE_LOCKED) instead of waiting: threads here take turns.
+_IN_PROCESS = threading.Lock()
 
 
 def backend_url(db: Database, area: str) -> str:
@@ -33,14 +37,15 @@ def apply(db: Database, area: str) -> int:
     """Apply ``area``'s pending migrations; return how many were applied."""
     kind = "postgres" if db.is_postgres else "sqlite"
     migrations = read_migrations(str(MIGRATIONS / kind / area))
-    backend = get_backend(backend_url(db, area))
-    try:
-        with backend.lock():
-            pending = backend.to_apply(migrations)
-            backend.apply_migrations(pending)
-        return len(pending)
-    finally:
-        backend.connection.close()
+    with _IN_PROCESS:
+        backend = get_backend(backend_url(db, area))
+        try:
+            with backend.lock():
+                pending = backend.to_apply(migrations)
+                backend.apply_migrations(pending)
+            return len(pending)
+        finally:
+            backend.connection.close()
 
 
 def main(argv: list[str] | None = None) -> int:

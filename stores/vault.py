@@ -13,33 +13,19 @@ NULL) are resolvable only where the caller allows it (payments already running a
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from infra.keyring import Keyring
 from infra.sealing import SealError, seal, unseal
-from infra.sqlite_local import ThreadLocalConnections
 from payments.cards import brand_of
+from stores import migrate
+from stores.database import Database
+from stores.vault_rows import PostgresVaultRows, SqliteVaultRows, VaultRow, VaultRows
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS cards (
-    token TEXT PRIMARY KEY,
-    key_id TEXT NOT NULL,
-    sealed BLOB NOT NULL,
-    brand TEXT NOT NULL,
-    last4 TEXT NOT NULL CHECK (length(last4) = 4),
-    exp_month INTEGER NOT NULL CHECK (exp_month BETWEEN 1 AND 12),
-    exp_year INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    merchant_id TEXT
-)
-"""
-# Vaults created before tokens had owners lack the column; their rows keep NULL (no owner).
-_MIGRATE = "ALTER TABLE cards ADD COLUMN merchant_id TEXT"
 _AAD = b"temporal-payments/vault/v1:"
 _AAD_OWNED = b"temporal-payments/vault/v2:"
 _CACHE_SECONDS = 60.0
@@ -81,50 +67,33 @@ def _aad(token: str, owner: str | None) -> bytes:
 
 
 class CardVault:
-    """Card numbers in SQLite, AES-256-GCM encrypted with the vault keyring's active key."""
+    """Card numbers AES-256-GCM encrypted with the vault keyring's active key, on ``rows``.
 
-    def __init__(self, db_path: Path, keyring: Keyring) -> None:
-        """Open (and create or migrate if needed) the vault at ``db_path``."""
+    Everything that must hold on every backend (sealing, the owner in the associated data, the
+    owner check, the cache) is here; ``rows`` only stores and reads sealed rows.
+    """
+
+    def __init__(self, rows: VaultRows, keyring: Keyring) -> None:
+        """A vault on ``rows`` (see ``open_vault``)."""
         self._keyring = keyring
-        self._conn = ThreadLocalConnections(db_path).get
+        self._rows = rows
         self._cache: dict[str, tuple[StoredCard, str | None, float]] = {}
-        with self._conn() as conn:
-            conn.execute(_SCHEMA)
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(cards)")}
-            if "merchant_id" not in columns:
-                try:
-                    conn.execute(_MIGRATE)
-                except sqlite3.OperationalError as exc:
-                    # Another process opening the same vault migrated it first.
-                    if "duplicate column" not in str(exc):
-                        raise
 
-    def tokenize(
+    async def tokenize(
         self, number: str, exp_month: int, exp_year: int, *, merchant_id: str
     ) -> TokenizedCard:
         """Store a validated card number for ``merchant_id`` and return a fresh token."""
         token = f"pm_{secrets.token_hex(12)}"
         key_id, sealed = seal(self._keyring, _aad(token, merchant_id), number.encode())
         card = TokenizedCard(token, brand_of(number), number[-4:], exp_month, exp_year)
-        with self._conn() as conn:
-            conn.execute(
-                "INSERT INTO cards (token, key_id, sealed, brand, last4, exp_month, exp_year,"
-                " created_at, merchant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    token,
-                    key_id,
-                    sealed,
-                    card.brand,
-                    card.last4,
-                    exp_month,
-                    exp_year,
-                    datetime.now(UTC).isoformat(),
-                    merchant_id,
-                ),
-            )
+        row = VaultRow(token, key_id, sealed, card.brand, card.last4, exp_month, exp_year,
+                       datetime.now(UTC), merchant_id)  # fmt: skip
+        await self._rows.insert(row)
         return card
 
-    def resolve(self, token: str, merchant_id: str, *, allow_unowned: bool = False) -> StoredCard:
+    async def resolve(
+        self, token: str, merchant_id: str, *, allow_unowned: bool = False
+    ) -> StoredCard:
         """Decrypt the card behind ``token`` if it belongs to ``merchant_id``.
 
         Kept in memory for a minute, never on disk: the balance check and the authorization of
@@ -140,12 +109,12 @@ class CardVault:
             VaultError: If the token is unknown or not this merchant's, its key is gone, or the
                 row was tampered with.
         """
-        card, owner = self._cached(token)
+        card, owner = await self._cached(token)
         if owner != merchant_id and not (owner is None and allow_unowned):
             raise VaultError("unknown card token")
         return card
 
-    def resolve_any_owner(self, token: str) -> StoredCard:
+    async def resolve_any_owner(self, token: str) -> StoredCard:
         """Decrypt the card behind ``token`` whoever owns it.
 
         Only for the balance check, whose recorded activity input names no merchant (adding one
@@ -154,34 +123,37 @@ class CardVault:
         Raises:
             VaultError: As ``resolve``.
         """
-        return self._cached(token)[0]
+        return (await self._cached(token))[0]
 
-    def _cached(self, token: str) -> tuple[StoredCard, str | None]:
-        now = time.monotonic()
+    async def _cached(self, token: str) -> tuple[StoredCard, str | None]:
         hit = self._cache.get(token)
-        if hit is not None and hit[2] > now:
+        if hit is not None and hit[2] > time.monotonic():
             return hit[0], hit[1]
-        card, owner = self._load(token)
+        card, owner = await self._load(token)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
-        self._cache[token] = (card, owner, now + _CACHE_SECONDS)
+        self._cache[token] = (card, owner, time.monotonic() + _CACHE_SECONDS)
         return card, owner
 
-    def _load(self, token: str) -> tuple[StoredCard, str | None]:
-        row = (
-            self._conn()
-            .execute(
-                "SELECT key_id, sealed, exp_month, exp_year, merchant_id FROM cards"
-                " WHERE token = ?",
-                (token,),
-            )
-            .fetchone()
-        )
+    async def _load(self, token: str) -> tuple[StoredCard, str | None]:
+        row = await self._rows.get(token)
         if row is None:
             raise VaultError("unknown card token")
-        key_id, sealed, exp_month, exp_year, owner = row
         try:
-            number = unseal(self._keyring, _aad(token, owner), key_id, sealed).decode()
+            number = unseal(self._keyring, _aad(token, row.merchant_id), row.key_id, row.sealed)
         except SealError as exc:
             raise VaultError(f"card record cannot be opened: {exc}") from None
-        return StoredCard(number, exp_month, exp_year), owner
+        return StoredCard(number.decode(), row.exp_month, row.exp_year), row.merchant_id
+
+
+def vault_on(db: Database, keyring: Keyring) -> CardVault:
+    """The vault in ``db`` as its schema is (callers that applied the migrations already)."""
+    if db.url is not None:
+        return CardVault(PostgresVaultRows(db.url), keyring)
+    return CardVault(SqliteVaultRows(db.sqlite_file("vault")), keyring)
+
+
+async def open_vault(db: Database, keyring: Keyring) -> CardVault:
+    """The vault in ``db``, after applying its pending migrations (in a thread)."""
+    await asyncio.to_thread(migrate.apply, db, "vault")
+    return vault_on(db, keyring)

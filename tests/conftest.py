@@ -29,7 +29,7 @@ from worker import build_worker, worker_http
 # (the API process; the workflow tier's server, whose last test reads what the others saw), else
 # a file (its module fixtures start once), except that each chaos run, a minute of mostly waiting
 # on kills and settling, is a scope of its own. The longest scopes go out first.
-OWN_SCOPE_FOLDERS = ("api", "simulator", "stack", "workflows")
+OWN_SCOPE_FOLDERS = ("api", "simulator", "stack", "stores", "workflows")
 ONE_SCOPE_PER_TEST = "tests/test_chaos_small.py"
 # Long scopes that mostly wait (on kills, timers, a browser) go out first, so that the
 # CPU-bound ones (many short subprocesses) run beside them rather than with each other.

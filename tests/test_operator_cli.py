@@ -13,7 +13,7 @@ import pytest
 from cli.errors import Exit
 from infra.settings import Settings
 from payments.reconcile import Finding, FindingKind, ReconcileReport
-from stores.findings import FindingStore
+from stores.findings import open_findings
 from tests.test_starter_cli import starter
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -64,7 +64,7 @@ async def test_problems_lists_reconciliation_findings(settings: Settings) -> Non
         run_id=f"test-{uuid.uuid4().hex}", at=datetime.now(UTC), payments_checked=1,
         findings=[finding],
     )  # fmt: skip
-    FindingStore(settings.run_dir / "reconciliation.db").save(report)
+    await (await open_findings(settings.database())).save(report)
     text = (await starter(settings, "problems", "--merchant", merchant)).stdout
     assert "mismatch" in text and "pay_x" in text and "4 per ledger" in text
 
@@ -75,7 +75,7 @@ async def test_reconcile_now(settings: Settings) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["run_id"].startswith("reconcile-now-") and report["payments_checked"] >= 1
-    latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
+    latest = await (await open_findings(settings.database())).latest()
     assert latest is not None and latest.run_id == report["run_id"]
 
 

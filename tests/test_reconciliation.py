@@ -19,7 +19,7 @@ from payments.ids import new_payment_id
 from payments.models import CaptureMethod, PaymentRequest, RefundRequest
 from payments.money import Currency, Money
 from payments.reconcile import FindingKind, ReconcileInput, ReconcileReport
-from stores.findings import FindingStore
+from stores.findings import open_findings
 from tests.helpers import _raw, pay
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation_schedule import reconcile_now
@@ -64,7 +64,7 @@ async def test_clean_run_reports_nothing(client: Client, settings: Settings, wor
     assert report.payments_checked == 4
     assert report.findings == []
     assert await _attention(client, report) == "clean"
-    latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
+    latest = await (await open_findings(settings.database())).latest()
     assert latest is not None and latest.run_id == report.run_id
 
 
@@ -80,7 +80,7 @@ async def test_ledger_changed_behind_our_back_is_reported(
     assert "captured 2500 per payment, 2400 per ledger" in mismatches[0].detail
     assert any(f.kind is FindingKind.LEDGER_INVARIANT for f in report.findings)
     assert "mismatch" in (await _attention(client, report) or "")
-    latest = FindingStore(settings.run_dir / "reconciliation.db").latest()
+    latest = await (await open_findings(settings.database())).latest()
     assert latest is not None and view.payment_id in {f.payment_id for f in latest.findings}
 
 

@@ -14,12 +14,12 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from infra.keyring import load_keyring
 from infra.settings import Settings
 from payments import webhook_urls
 from stack.ports import free_port
-from stores.merchants import MerchantDirectory, new_api_key
+from stores.merchants import new_api_key
 from tests.helpers import pay
+from tests.store_calls import blocking, run_directory
 
 
 class Receiver:
@@ -54,10 +54,9 @@ def receiver() -> Iterator[Receiver]:
 def _hooked_merchant(settings: Settings, url: str) -> str:
     """A merchant whose endpoint is stored directly, as a URL registered before the checks."""
     merchant = f"m_{uuid.uuid4().hex[:8]}"
-    keyring = load_keyring(settings.resolved_vault_key_file())
-    directory = MerchantDirectory(settings.resolved_merchants_db(), keyring)
-    directory.add_merchant(merchant, new_api_key())
-    directory.set_webhook(merchant, url)
+    directory = run_directory(settings.run_dir)
+    blocking(directory.add_merchant(merchant, new_api_key()))
+    blocking(directory.set_webhook(merchant, url))
     return merchant
 
 

@@ -12,13 +12,13 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.notify import LegacyEvent, NotifyActivities
-from infra.keyring import load_keyring
 from infra.settings import Settings
 from payments.models import CaptureMethod
 from payments.status import PaymentStatus
 from payments.webhooks import ReplayGuard, SignatureError, sign, verify
-from stores.merchants import MerchantDirectory, new_api_key
+from stores.merchants import new_api_key
 from tests.helpers import pay
+from tests.store_calls import blocking, run_directory
 from tests.webhook_receiver import until, webhook_receiver
 
 SECRET = "whsec_test_only"
@@ -70,10 +70,8 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def merchant(settings: Settings) -> str:
     name = f"m_{uuid.uuid4().hex[:8]}"
-    directory = MerchantDirectory(
-        settings.resolved_merchants_db(), load_keyring(settings.resolved_vault_key_file())
-    )
-    directory.add_merchant(name, new_api_key())
+    directory = run_directory(settings.run_dir)
+    blocking(directory.add_merchant(name, new_api_key()))
     return name
 
 

@@ -12,10 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from infra.keyring import load_keyring
 from payments.webhooks import EVENT_ID_HEADER, SIGNATURE_HEADER, ReplayGuard, verify
 from stack.ports import free_port
-from stores.merchants import MerchantDirectory
+from tests.store_calls import blocking, run_directory
 
 
 class Receiver:
@@ -62,11 +61,9 @@ class Receiver:
 @contextmanager
 def webhook_receiver(run_dir: Path, merchant: str, fail_first: int = 0) -> Iterator[Receiver]:
     """A receiver registered as ``merchant``'s endpoint in the run folder's merchants.db."""
-    directory = MerchantDirectory(
-        run_dir / "merchants.db", load_keyring(run_dir / "vault-key.json")
-    )
+    directory = run_directory(run_dir)
     receiver = Receiver("", fail_first)
-    receiver.secret = directory.set_webhook(merchant, receiver.url)
+    receiver.secret = blocking(directory.set_webhook(merchant, receiver.url))
     thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
     thread.start()
     try:

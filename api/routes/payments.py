@@ -49,7 +49,7 @@ async def create_payment(
     key = idempotency_key(request)
     data = parse_json(raw)
     body = validate(CreatePayment, data)
-    card = service.check_create(state, merchant, body)
+    card = await service.check_create(state, merchant, body)
     lang = language(request.headers.get("accept-language"))
     payment_id = derived_id("pay", merchant, key)
     return await idempotent(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -47,7 +45,7 @@ async def create_endpoint(
         raise InvalidRequest(str(refused), code="parameter_invalid", param="url") from None
 
     async def work() -> Answer:
-        secret = await asyncio.to_thread(state.merchants.set_webhook, merchant, body.url)
+        secret = await state.merchants.set_webhook(merchant, body.url)
         shown = WebhookEndpointOut(url=body.url, secret=secret)
         return ok(shown, stored=WebhookEndpointOut(url=body.url, secret=None))
 

@@ -18,13 +18,13 @@ from temporalio.client import Client
 from api.main import create_app
 from api.settings import ApiSettings
 from cli.testcards import card_number
-from infra.keyring import load_keyring
 from stack.checks import http_ok
 from stack.commands import child_env
 from stack.ports import free_port
 from stack.procs import ManagedProcess
-from stores.merchants import MerchantDirectory, new_api_key
+from stores.merchants import new_api_key
 from tests.helpers import Simulator
+from tests.store_calls import blocking, run_directory
 from worker import build_worker, worker_http
 
 
@@ -107,10 +107,9 @@ async def http(api_url: str, api_worker: None) -> AsyncIterator[httpx.AsyncClien
 
 def register(run_dir: Path, prefix: str = "m") -> Merchant:
     """A fresh merchant with a fresh key, straight into the shared merchants.db."""
-    keyring = load_keyring(run_dir / "vault-key.json")
-    directory = MerchantDirectory(run_dir / "merchants.db", keyring)
+    directory = run_directory(run_dir)
     merchant = Merchant(f"{prefix}_{uuid.uuid4().hex[:10]}", new_api_key())
-    directory.add_merchant(merchant.id, merchant.key)
+    blocking(directory.add_merchant(merchant.id, merchant.key))
     return merchant
 
 

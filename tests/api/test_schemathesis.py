@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.keyring import load_keyring
-from stores.merchants import MerchantDirectory
 from tests.api.conftest import register
+from tests.store_calls import run_directory
 
 HERE = Path(__file__).parent
 ST = Path(sys.executable).with_name("st")
@@ -72,7 +71,6 @@ async def test_schemathesis_finds_nothing(
         pytest.fail(f"schemathesis failed after {took:.0f} s:\n{out.decode()}", pytrace=False)
     print(f"schemathesis passed in {took:.0f} s")
     # The paying merchant's events go nowhere; the fuzzed endpoints belong to the other one.
-    keyring = load_keyring(run_dir / "vault-key.json")
-    merchants = MerchantDirectory(run_dir / "merchants.db", keyring)
-    assert merchants.webhook(payer.id) is None
-    assert merchants.webhook(hooks.id) is not None
+    merchants = run_directory(run_dir)
+    assert await merchants.webhook(payer.id) is None
+    assert await merchants.webhook(hooks.id) is not None

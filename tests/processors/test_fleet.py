@@ -70,7 +70,7 @@ async def test_tokenize_uses_the_processors_and_vault_it_is_given() -> None:
         def __init__(self) -> None:
             self.stored: list[str] = []
 
-        def tokenize(self, number: str, m: int, y: int, *, merchant_id: str) -> str:
+        async def tokenize(self, number: str, m: int, y: int, *, merchant_id: str) -> str:
             self.stored.append(merchant_id)
             return "pm_test"
 

@@ -19,14 +19,15 @@ from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from infra.keyring import ensure_keyring, load_keyring
+from infra.keyring import ensure_keyring
 from infra.settings import ProcessorEndpoint, Settings
 from payments.models import PaymentView
 from stack.ports import free_port
-from stores.merchants import MerchantDirectory, new_api_key
+from stores.merchants import new_api_key
 from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks
 from tests.replay.stack import RecordingStack, recording_stack
+from tests.store_calls import blocking, run_directory
 from worker import build_worker, worker_http
 
 # Worker group -> (primary simulator, secondary simulator or None).
@@ -55,11 +56,9 @@ class _Accept(BaseHTTPRequestHandler):
 def webhook_endpoint(run_dir: Path) -> Iterator[None]:
     """Register ``HOOKED_MERCHANT``'s endpoint and serve it until exit."""
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Accept)
-    directory = MerchantDirectory(
-        run_dir / "merchants.db", load_keyring(run_dir / "vault-key.json")
-    )
-    directory.add_merchant(HOOKED_MERCHANT, new_api_key())
-    directory.set_webhook(HOOKED_MERCHANT, f"http://127.0.0.1:{server.server_port}/hooks")
+    directory = run_directory(run_dir)
+    blocking(directory.add_merchant(HOOKED_MERCHANT, new_api_key()))
+    blocking(directory.set_webhook(HOOKED_MERCHANT, f"http://127.0.0.1:{server.server_port}/hooks"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield
