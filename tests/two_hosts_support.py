@@ -13,7 +13,7 @@ import secrets
 import signal
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.keyring import ensure_keyring, write_private
@@ -41,7 +41,7 @@ class Shared:
 
     temporal_address: str
     processor_url: str
-    database_url: str
+    database_url: str = field(repr=False)  # holds the password
     keys: Path
     task_queue: str
 
