@@ -1,14 +1,17 @@
 """PostgreSQL stopped and started again (same port) while payments run through one host.
 
-Nothing is lost or charged twice; during the outage the API answers only what a client can
-retry with the same Idempotency-Key (409 in flight, 503) or waits, never a wrong answer.
+One run of the scenario, two verdicts: nothing is lost or charged twice, and during the outage
+the API answers only what a client retries with the same Idempotency-Key (409 in flight, 503),
+or waits; never a wrong answer, never a 500.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -21,8 +24,22 @@ from tests.pg_support import fresh_database
 from tests.two_hosts_support import Host, Shared
 
 PAYMENTS = 48
-DOWN_SECONDS = 4.0
+# Longer than the stores' wait for a pool connection (10 s, stores/pg.py): requests caught by
+# the outage must be answered, with a 503 the client retries.
+DOWN_SECONDS = 12.0
 LATENCY_MS = 300  # every processor call: payments are mid-step when the database goes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the run left: ids expected, final views, ids on a retry, every answer seen."""
+
+    ids: list[str]
+    views: list[dict[str, Any]]
+    again: list[str]
+    seen: Counter[int]
+    survived: bool
+    store_files: list[str]
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +49,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresCluste
     cluster.start()
     yield cluster
     cluster.remove()
-
-
-@pytest.fixture
-async def host(
-    tmp_path: Path, cluster: PostgresCluster, temporal_address: str, simulator: Simulator
-) -> AsyncIterator[tuple[Host, Merchant]]:
-    """One host on the cluster, with a merchant of its own."""
-    merchant = Merchant.new()
-    shared = Shared.make(tmp_path / "keys", temporal_address, simulator.url,
-                         fresh_database(cluster))  # fmt: skip
-    one = Host("host", shared, tmp_path, api_keys={merchant.id: merchant.key})
-    try:
-        yield await one.start(), merchant
-    finally:
-        one.stop()
 
 
 async def _outage(cluster: PostgresCluster, after: float) -> None:
@@ -63,7 +65,7 @@ def _body(i: int) -> dict[str, object]:
     return payment_body(200 + i, manual=i % 2 == 1)
 
 
-async def _pay(client: HostsClient, host: Host, i: int) -> dict[str, object]:
+async def _pay(client: HostsClient, host: Host, i: int) -> dict[str, Any]:
     """Payment ``i``, started after a stagger so the outage falls among the creates."""
     await asyncio.sleep(i * 0.15)
     resp = await client.post([host.url], PAY, _body(i), f"r-{i}", budget=90)
@@ -77,27 +79,59 @@ async def _pay(client: HostsClient, host: Host, i: int) -> dict[str, object]:
     return await client.wait_status(host.url, pid, {"succeeded"}, budget=60)
 
 
-async def test_postgres_restarted_under_load_loses_nothing(
-    host: tuple[Host, Merchant], cluster: PostgresCluster, simulator: Simulator
-) -> None:
-    one, merchant = host
-    ids = [derived_id("pay", merchant.id, f"r-{i}") for i in range(PAYMENTS)]
+async def _run(client: HostsClient, one: Host, cluster: PostgresCluster) -> list[dict[str, Any]]:
+    views, _ = await asyncio.gather(
+        asyncio.gather(*(_pay(client, one, i) for i in range(PAYMENTS))),
+        _outage(cluster, after=2.0),
+    )
+    return list(views)
+
+
+@pytest.fixture(scope="module")
+async def outcome(
+    tmp_path_factory: pytest.TempPathFactory,
+    cluster: PostgresCluster,
+    temporal_address: str,
+    simulator: Simulator,
+) -> AsyncIterator[Outcome]:
+    """One host on the cluster, payments through it, the outage among them."""
+    root, merchant = tmp_path_factory.mktemp("pg-restart-host"), Merchant.new()
+    url = fresh_database(cluster)
+    one = Host("host", Shared.make(root / "keys", temporal_address, simulator.url, url), root,
+               api_keys={merchant.id: merchant.key})  # fmt: skip
     simulator.faults(latency_ms=LATENCY_MS, operations=["authorize", "capture"])
-    async with httpx.AsyncClient(timeout=60) as http:
-        client = HostsClient(http, merchant)
-        try:
-            views, _ = await asyncio.gather(
-                asyncio.gather(*(_pay(client, one, i) for i in range(PAYMENTS))),
-                _outage(cluster, after=2.0),
-            )
-        finally:
+    try:
+        await one.start()
+        async with httpx.AsyncClient(timeout=60) as http:
+            client = HostsClient(http, merchant)
+            views = await _run(client, one, cluster)
             simulator.faults()
-        # Every create retried once more with its key: the same payment, never a new one.
-        again = [await client.post([one.url], PAY, _body(i), f"r-{i}") for i in range(PAYMENTS)]
-    assert [v["id"] for v in views] == [r.json()["id"] for r in again] == ids
-    finals = {(v["status"], v["amount_captured"] == v["amount"]) for v in views}
-    assert finals == {("succeeded", True)}, [v for v in views if v["status"] != "succeeded"][:3]
-    assert effect_problems(simulator, set(ids)) == []
-    assert set(client.seen) <= ANSWERS, client.seen
-    assert one.api.alive and one.worker.alive  # they rode the outage out, nobody restarted them
-    assert one.store_files() == []
+            # Every create retried once more with its key: the same payment, never a new one.
+            again = [await client.post([one.url], PAY, _body(i), f"r-{i}") for i in range(PAYMENTS)]
+        ids = [derived_id("pay", merchant.id, f"r-{i}") for i in range(PAYMENTS)]
+        survived = one.api.alive and one.worker.alive
+        yield Outcome(ids, views, [r.json()["id"] for r in again], client.seen, survived,
+                      one.store_files())  # fmt: skip
+    finally:
+        simulator.faults()
+        one.stop()
+
+
+def test_postgres_restarted_under_load_loses_nothing(
+    outcome: Outcome, simulator: Simulator
+) -> None:
+    assert [v["id"] for v in outcome.views] == outcome.again == outcome.ids
+    finals = {(v["status"], v["amount_captured"] == v["amount"]) for v in outcome.views}
+    assert finals == {("succeeded", True)}
+    assert effect_problems(simulator, set(outcome.ids)) == []
+    assert outcome.survived  # the API and the worker rode the outage out, nobody restarted them
+    assert outcome.store_files == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14 defect: during the outage psycopg_pool.PoolTimeout and OperationalError "
+    "escape the PostgreSQL stores, and the API answers 500 internal_error instead of 503",
+)
+def test_the_outage_is_answered_only_with_retryable_answers(outcome: Outcome) -> None:
+    assert set(outcome.seen) <= ANSWERS, f"answers during the outage: {dict(outcome.seen)}"
