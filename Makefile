@@ -1,4 +1,4 @@
-# Local development entry points. Stack settings (ports, run folder, worker count)
+# Local development entry points. Stack settings (ports, run folder, worker count, DB=postgres)
 # come from environment variables documented in stack/__main__.py.
 
 VENV ?= .venv
@@ -73,5 +73,7 @@ fmt: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Also deletes the DB=postgres cluster, whose data lives outside the run folder under root.
 clean: down
+	$(PY) -m stack clean
 	rm -rf -- '$(RUN_DIR)'

@@ -145,8 +145,6 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    # A wrong or unreachable database is one line at start-up, before anything else.
-    check_reachable(settings.database())
     client = await connect(settings, runtime=sdk_runtime(settings))
     metrics.serve(settings.metrics_port)
     async with worker_http(settings) as http:
@@ -174,9 +172,15 @@ def keep_bytecode() -> None:
 
 def main() -> int:
     """Entry point."""
+    settings = Settings()
+    try:
+        # First, so a wrong database URL is one line instead of a failure deep in a store.
+        check_reachable(settings.database())
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     keep_bytecode()
     configure_logging("worker")
-    settings = Settings()
     tracing.setup("payments-worker", settings)
     try:
         asyncio.run(run(settings))

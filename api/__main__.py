@@ -16,13 +16,14 @@ from stores.database import DatabaseUnavailable, check_reachable
 
 def main() -> int:
     """Build the settings once, then serve until SIGTERM or SIGINT."""
-    configure_logging("api")
     settings = ApiSettings()
     try:
+        # First, so a wrong database URL is one line here instead of a lifespan traceback.
         check_reachable(settings.database())
     except DatabaseUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)  # one line, the password masked
+        print(f"error: {exc}", file=sys.stderr)
         return 2
+    configure_logging("api")
     tracing.setup("payments-api", settings)
     app = create_app(settings)
     # Access logs show method, path and status only: no body, no headers, no API key.

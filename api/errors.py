@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from api.allow import allowed_methods
 from payments.errors import ErrorKind, PaymentError
+from stores.database import StoreUnavailable
 
 log = logging.getLogger("api")
 
@@ -125,6 +126,12 @@ class Unavailable(ApiError):
     status, type, code = 503, "api_error", "temporal_unavailable"
 
 
+class StoreDown(ApiError):
+    """503: the API's database (idempotency keys, payment index, vault) is not reachable."""
+
+    status, type, code = 503, "api_error", "store_unavailable"
+
+
 class Internal(ApiError):
     """500: something failed on our side (or Temporal's) that retrying may or may not fix."""
 
@@ -197,6 +204,14 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     return render(InvalidRequest("invalid parameter", code="parameter_invalid", param=param))
 
 
+async def _store_down(_: Request, exc: Exception) -> Response:
+    # Nothing half-done to report: each store call is one transaction, and the request's
+    # Idempotency-Key was either never claimed or is released when its work fails.
+    log.warning("store unavailable: %s", exc)
+    message = "the payment database is briefly unavailable; retry with the same Idempotency-Key"
+    return render(StoreDown(message, headers={"Retry-After": "1"}))
+
+
 async def _unexpected(_: Request, exc: Exception) -> Response:
     log.error("unexpected %s", type(exc).__name__)
     error = ApiError("internal error; retry with the same Idempotency-Key", code="internal_error")
@@ -210,4 +225,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PaymentError, _payment_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreUnavailable, _store_down)
     app.add_exception_handler(Exception, _unexpected)

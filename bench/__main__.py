@@ -1,8 +1,9 @@
 """``python -m bench``: payments against the bare baseline, one fresh stack per configuration.
 
 Examples:
-    python -m bench                          # full: untuned, wal, wal-policy, tuned; c=20
+    python -m bench                          # full: untuned, wal, wal-policy, tuned, postgres
     python -m bench --quick                  # about a minute: tuned only, small rounds
+    python -m bench --quick --postgres       # + the stores on PostgreSQL, ratio to SQLite
     python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
     python -m bench --quick --processor stripe   # localstripe behind the Stripe connector
 """
@@ -21,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK
+from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK, POSTGRES
 from bench.load import MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
+from bench.versus import add_versus, versus_table
 from infra.exits import exit_now
 
 
@@ -35,6 +37,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
     p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
     p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
+    p.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also run the postgres configuration and tuned, its SQLite pair (a full run has both)",
+    )
     p.add_argument("--concurrency", help="workflows in flight; a comma list sweeps [20]")
     p.add_argument("--count", type=int, help="workflows per mix per round [200; quick 80]")
     p.add_argument("--rounds", type=int, help="measured rounds, medians reported [3; quick 2]")
@@ -50,6 +57,8 @@ def plan_of(args: argparse.Namespace) -> tuple[list[str], Plan]:
     """Configurations and plan from the options."""
     names = args.configs or ",".join(DEFAULT_QUICK if args.quick else DEFAULT_FULL)
     configs = list(CONFIGS) if names == "all" else [n.strip() for n in names.split(",")]
+    if args.postgres:
+        configs += [n for n in POSTGRES if n not in configs]
     unknown = [n for n in configs if n not in CONFIGS]
     mixes = tuple(m.strip() for m in args.mixes.split(",") if m.strip())
     if unknown or any(m not in MIXES for m in mixes):
@@ -80,6 +89,14 @@ def write_json(path: Path, results: dict[str, Any]) -> None:
     path.write_text(json.dumps(results, indent=2, default=str))
 
 
+async def run_one(name: str, plan: Plan, processor: str) -> dict[str, Any]:
+    """One configuration on its own fresh stack."""
+    cfg = CONFIGS[name]
+    cfg = dataclasses.replace(cfg, spec=dataclasses.replace(cfg.spec, processor=processor))
+    print(f"{name}: {cfg.note} (processor: {processor})", flush=True)
+    return await run_config(cfg, plan, _log)
+
+
 async def main(argv: list[str]) -> int:
     """Run every configuration, print the table, write the JSON; 1 if any workflow failed."""
     args = parse(argv)
@@ -89,15 +106,15 @@ async def main(argv: list[str]) -> int:
                                "machine": machine(), "plan": plan.__dict__,
                                "processor": args.processor, "configs": {}}  # fmt: skip
     for name in configs:
-        cfg = CONFIGS[name]
-        cfg = dataclasses.replace(cfg, spec=dataclasses.replace(cfg.spec, processor=args.processor))
-        print(f"{name}: {cfg.note} (processor: {args.processor})", flush=True)
-        results["configs"][name] = await run_config(cfg, plan, _log)
+        results["configs"][name] = await run_one(name, plan, args.processor)
     add_ratios(results)
+    add_versus(results, {n: CONFIGS[n].versus for n in configs})
     results["seconds"] = round(time.monotonic() - started, 1)
     out = Path(args.out or results_dir() / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
     write_json(out, results)
     print(table(results))
+    if versus_table(results):
+        print(versus_table(results))
     print(f"wrote {out} after {results['seconds']:.0f}s")
     failed = sum(m["median"].get("errors") or 0 for c in results["configs"].values()
                  for b in c["by_concurrency"].values() for m in b["mixes"].values())  # fmt: skip

@@ -31,6 +31,8 @@ class Config:
     name: str
     note: str
     spec: StackSpec
+    versus: str = ""
+    """A configuration this one is compared with, figure by figure, when both run."""
 
 
 def _cfg(name: str, note: str, pragmas: tuple[str, ...], workers: int = 1, **env: str) -> Config:
@@ -63,8 +65,13 @@ CONFIGS: dict[str, Config] = {
         _cfg("tuned-unsandboxed", "tuned, workflows outside the sandbox", SQLITE_PRAGMAS,
              BENCH_UNSANDBOXED="1"),
         _cfg("tuned-2-workers", "tuned, two worker processes", SQLITE_PRAGMAS, workers=2),
+        Config("postgres", "tuned, every store (vault, merchants, API keys and index, findings) "
+               "on a throwaway PostgreSQL", StackSpec(pragmas=SQLITE_PRAGMAS, database="postgres",
+               worker_argv=BENCH_WORKER), versus="tuned"),
     )
 }  # fmt: skip
 
-DEFAULT_FULL = ("untuned", "wal", "wal-policy", "tuned")
+DEFAULT_FULL = ("untuned", "wal", "wal-policy", "tuned", "postgres")
 DEFAULT_QUICK = ("tuned",)
+POSTGRES = ("tuned", "postgres")
+"""Added by ``--postgres`` (a full run has both): the database variant and its SQLite pair."""

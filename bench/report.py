@@ -28,6 +28,7 @@ COLUMNS = (
     ("wrk ms", "cpu_worker_ms", "{:.1f}"),
     ("sim ms", "cpu_simulator_ms", "{:.1f}"),
     ("api ms", "cpu_api_ms", "{:.1f}"),
+    ("pg ms", "cpu_postgres_ms", "{:.1f}"),
     ("cli ms", "cpu_client_ms", "{:.1f}"),
     ("events", "events", "{:.0f}"),
     ("actions", "actions", "{:.0f}"),
@@ -77,8 +78,9 @@ def table(results: dict[str, Any]) -> str:
                     lines.append(f"{'':<24} {'  / baseline':<16}{cells}")
     lines.append(
         "wf/s: completed to captured (manual mixes: through refund) per second; auth/capt: ms "
-        "from start (api: to the API's answer); srv/wrk/sim/api/cli: CPU ms per workflow of "
-        "the dev server, worker(s), simulator, HTTP API and this load generator; events, "
+        "from start (api: to the API's answer); srv/wrk/sim/api/pg/cli: CPU ms per workflow "
+        "of the dev server, worker(s), simulator, HTTP API, PostgreSQL (postgres configuration) "
+        "and this load generator; events, "
         "actions, bytes (history, protobuf): per workflow until captured (auto, api) or "
         "completed; medians over rounds."
     )

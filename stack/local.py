@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stack import checks, secondary, variables
+from stack import checks, localdb, secondary, variables
 from stack.api import api_spec
 from stack.codec import DEFAULT_PORT, codec_spec, path_secret, ui_codec_args
 from stack.commands import (
@@ -41,6 +41,8 @@ class StackConfig:
     """Worker i serves business metrics on ``metrics_port + 2(i-1)``, SDK metrics on the next."""
     timeout: float = 60.0
     """Seconds ``up`` waits for each component to become healthy."""
+    db: str = "sqlite"
+    """``sqlite`` (files in the run folder) or ``postgres`` (the stack's own cluster)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
@@ -117,7 +119,8 @@ def components(cfg: StackConfig) -> list[Component]:
         port_var="SIMULATOR_PORT",
         ledger="simulator",
     )
-    settings = stack_settings(cfg)
+    # Only the processes that use the stores get the database URL (it holds the password).
+    settings = {**stack_settings(cfg), **localdb.database_env(cfg.run_dir, cfg.db)}
     workers = [worker_component(cfg, settings, i) for i in range(1, cfg.worker_count + 1)]
     api = Component(**api_spec(cfg.api_port, settings))
     return [codec, temporal, simulator, secondary_component(cfg), *workers, api]

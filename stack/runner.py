@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from infra.keyring import ensure_keyring
-from stack import secondary
+from stack import localdb, secondary
 from stack.api import ensure_api_keys, print_api
 from stack.codec import TOKENS_FILE, ensure_tokens_file
 from stack.commands import REPO_ROOT
@@ -38,7 +38,9 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         # Creates the file with mode 0600; key material is never printed.
         if ensure_keyring(cfg.run_dir / name):
             print(f"created key file {cfg.run_dir / name}")
-    keys = ensure_api_keys(cfg.run_dir)
+    # Before the merchants are registered and before any component: they all use the stores.
+    localdb.ensure(cfg.run_dir, cfg.db)
+    keys = ensure_api_keys(cfg.run_dir, localdb.stores_database(cfg.run_dir, cfg.db))
     if cfg.stripe_key_file is not None and secondary.ensure_key(cfg.run_dir):
         print(f"created Stripe test key file {cfg.stripe_key_file} (for localstripe)")
     comps = components(cfg)
@@ -56,6 +58,8 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         print(f"localstripe    http://127.0.0.1:{cfg.secondary_port} (secondary, processor "
               f"'stripe', Stripe connector, key in {cfg.stripe_key_file})")  # fmt: skip
     print(f"Logs           {cfg.logs}")
+    for line in localdb.describe(cfg.run_dir, cfg.db):
+        print(line)
     _print_metrics(cfg)
     _print_codec(cfg)
     print_api(cfg.api_port, cfg.run_dir, keys)
@@ -67,6 +71,9 @@ def print_starter(cfg: StackConfig) -> None:
     print("starter.py     on Temporal directly, with this stack's settings (ports included):")
     for name, value in stack_settings(cfg).items():
         print(f"  export {name}={shlex.quote(value)}")
+    database = localdb.export_line(cfg.run_dir, cfg.db)
+    if database is not None:
+        print(f"  {database}")
     print("  .venv/bin/python starter.py list --status requires_capture")
     print(f"  or through the API: .venv/bin/python starter.py --api http://127.0.0.1:{cfg.api_port}"
           " --merchant merchant_a list")  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -23,7 +22,9 @@ from stack.commands import (
     worker_command,
 )
 from stack.commands import worker_settings as stack_worker_settings
+from stack.cputime import group_cpu_seconds, postgres_cpu_seconds
 from stack.ports import free_port
+from stack.postgres import PostgresCluster
 from stack.procs import ManagedProcess
 
 WORKER_READY = "worker ready"
@@ -32,7 +33,6 @@ LOCALSTRIPE = ("stack.localstripe", "--stripe-compat")
 pickles to the system temporary folder). Prints ``port=<n>`` once listening."""
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe takes any key; not a secret
 _PORT_LINE = re.compile(rb"^port=(\d+)$", re.MULTILINE)
-_CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -46,20 +46,8 @@ class StackSpec:
     """Empty: the product's ``worker.py``; the bench runs its own ``python -m bench.worker``."""
     processor: str = "simulator"
     """``simulator``, or ``stripe``: localstripe behind the Stripe connector, the only one."""
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """User plus system CPU of every live process in process group ``pgid``."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # exited while we looked
-        # After the command name: state, ppid, pgrp, ... utime (index 11), stime (index 12).
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / _CLK_TCK
+    database: str = "sqlite"
+    """``sqlite`` (files in the run folder), or ``postgres``: the stores in a cluster of its own."""
 
 
 class ThrowawayStack:
@@ -73,6 +61,7 @@ class ThrowawayStack:
         self.simulator_url = f"http://127.0.0.1:{free_port()}"
         self.procs: dict[str, list[ManagedProcess]] = {}
         self.stripe_key_file = self.run_dir / "stripe-test-key"
+        self.postgres = PostgresCluster(self.run_dir / "postgres")
 
     def stripe_entry(self, name: str, url: str, priority: int = 0) -> dict[str, object]:
         """A ``PAYMENTS_PROCESSORS`` entry for localstripe behind the Stripe connector."""
@@ -90,6 +79,8 @@ class ThrowawayStack:
         if self.spec.processor == "stripe":
             entry = self.stripe_entry("stripe", self.simulator_url)
             env["PAYMENTS_PROCESSORS"] = json.dumps([entry])
+        if self.spec.database == "postgres":
+            env["PAYMENTS_DATABASE_URL"] = self.postgres.url()
         return env
 
     def _proc(
@@ -136,6 +127,8 @@ class ThrowawayStack:
         """Start the dev server, the processor and the workers and wait until all are ready."""
         ensure_keyring(self.run_dir / "codec-keys.json")
         ensure_keyring(self.run_dir / "vault-key.json")
+        if self.spec.database == "postgres":
+            self.postgres.start(install=True)
         port = int(self.temporal_address.rpartition(":")[2])
         server = self._proc("server", "temporal", dev_server_command(
             port=port, ui_port=free_port(), db_file=self.run_dir / "temporal.db",
@@ -152,11 +145,15 @@ class ThrowawayStack:
         return self
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by each role's processes (server, simulator, worker)."""
-        return {
+        """CPU seconds used so far by each role's processes (server, simulator, worker, api) and
+        by the PostgreSQL cluster (``postgres``), if the stack has one."""
+        used = {
             role: sum(group_cpu_seconds(p.pid) for p in procs if p.pid is not None)
             for role, procs in self.procs.items()
         }
+        if self.spec.database == "postgres":
+            used["postgres"] = postgres_cpu_seconds(self.postgres)
+        return used
 
     def stop(self) -> None:
         """Workers first, so they drain against a live server; then delete the run folder."""
@@ -165,6 +162,7 @@ class ThrowawayStack:
         for role in order:
             for proc in self.procs[role]:
                 proc.terminate(timeout=15)
+        self.postgres.remove()
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> ThrowawayStack:

@@ -36,6 +36,9 @@ VARIABLES: tuple[Variable, ...] = (
              "first worker metrics port; two per worker (business, SDK)"),
     Variable("STACK_TIMEOUT", "timeout", 60.0,
              "seconds to wait for each component to become healthy"),
+    Variable("DB", "db", "sqlite",
+             "stores: sqlite files, or postgres (cluster in <run>/postgres)",
+             ("sqlite", "postgres")),
 )  # fmt: skip
 
 

@@ -22,6 +22,14 @@ class DatabaseUnavailable(RuntimeError):
     """The configured database cannot be used; the message is one line and holds no password."""
 
 
+class StoreUnavailable(RuntimeError):
+    """A store could not reach its database in time (down, restarting, pool exhausted).
+
+    Retrying later is safe: a store call is one transaction, so it either happened or did not,
+    and every caller (idempotency claim, vault token, index row) is idempotent on retry.
+    """
+
+
 def mask(url: str) -> str:
     """``url`` with any password replaced by ``***``."""
     try:

@@ -94,7 +94,7 @@ class PostgresFindingRows:
 
     async def replace_run(self, run: RunRow, findings: Sequence[FindingRow]) -> None:
         """See ``FindingRows.replace_run``."""
-        async with (await pg.pool(self._url)).connection() as conn, conn.transaction():
+        async with pg.connect(self._url) as conn, conn.transaction():
             await conn.execute("DELETE FROM reconcile_findings WHERE run_id = %s", (run.run_id,))
             await conn.execute("DELETE FROM reconcile_runs WHERE run_id = %s", (run.run_id,))
             await conn.execute(
@@ -111,7 +111,7 @@ class PostgresFindingRows:
 
     async def latest(self) -> tuple[RunRow, list[FindingRow]] | None:
         """See ``FindingRows.latest``."""
-        async with (await pg.pool(self._url)).connection() as conn:
+        async with pg.connect(self._url) as conn:
             cursor = await conn.execute(
                 "SELECT run_id, at, payments_checked FROM reconcile_runs ORDER BY at DESC LIMIT 1"
             )

@@ -135,11 +135,11 @@ class PostgresMerchantRows:
         return None if row is None else SealedWebhook(row[0], row[1], bytes(row[2]))
 
     async def _write(self, statement: str, values: tuple[object, ...]) -> None:
-        async with (await pg.pool(self._url)).connection() as conn:
+        async with pg.connect(self._url) as conn:
             await conn.execute(statement, values)
 
     async def _read(self, query: str, key: str) -> tuple[Any, ...] | None:
-        async with (await pg.pool(self._url)).connection() as conn:
+        async with pg.connect(self._url) as conn:
             cursor = await conn.execute(query, (key,))
             row: tuple[Any, ...] | None = await cursor.fetchone()
         return row

@@ -9,8 +9,13 @@ instead of failing the next request.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from psycopg_pool import AsyncConnectionPool
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from stores.database import StoreUnavailable
 
 # Enough for an API host's or worker's concurrent store calls; PostgreSQL's default
 # max_connections (100) then allows about ten processes per database.
@@ -35,6 +40,23 @@ async def pool(url: str) -> AsyncConnectionPool:
         _pools[key] = found
         await found.open(wait=True, timeout=10.0)
     return found
+
+
+@asynccontextmanager
+async def connect(
+    url: str, own_pool: AsyncConnectionPool | None = None
+) -> AsyncIterator[psycopg.AsyncConnection]:
+    """A pooled connection (``own_pool`` or the process's pool for ``url``).
+
+    Raises:
+        StoreUnavailable: The database could not be reached, or the connection broke; the
+            message names no host or password (the URL holds one).
+    """
+    try:
+        async with (own_pool or await pool(url)).connection() as conn:
+            yield conn
+    except (psycopg.OperationalError, PoolTimeout) as exc:
+        raise StoreUnavailable(f"database unavailable ({type(exc).__name__})") from None
 
 
 async def close_all() -> None:

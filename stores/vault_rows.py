@@ -109,12 +109,12 @@ class PostgresVaultRows:
         r = row
         values = (r.token, r.key_id, r.sealed, r.brand, r.last4, r.exp_month, r.exp_year,
                   r.created_at, r.merchant_id)  # fmt: skip
-        async with (await pg.pool(self._url)).connection() as conn:
+        async with pg.connect(self._url) as conn:
             await conn.execute(_PG_INSERT, values)
 
     async def get(self, token: str) -> SealedCard | None:
         """See ``VaultRows.get``."""
-        async with (await pg.pool(self._url)).connection() as conn:
+        async with pg.connect(self._url) as conn:
             cursor = await conn.execute(_PG_READ, (token,))
             row = await cursor.fetchone()
         return None if row is None else SealedCard(row[0], bytes(row[1]), *row[2:])

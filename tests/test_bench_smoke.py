@@ -42,3 +42,24 @@ def test_bench_runs_with_stripe_as_the_only_processor(tmp_path: Path) -> None:
     assert block["mixes"]["auto"]["median"]["n"] == 4
     assert block["mixes"]["auto"]["median"]["errors"] == 0
     assert set(block["ratios"]) == {"auto"}
+
+
+def test_bench_compares_postgres_stores_with_sqlite_in_one_run(tmp_path: Path) -> None:
+    """--postgres adds the PostgreSQL variant and its SQLite pair, both with the API mix."""
+    out = tmp_path / "bench.json"
+    argv = [sys.executable, "-m", "bench", "--configs", "tuned", "--postgres", "--count", "4",
+            "--rounds", "1", "--warmup", "1", "--concurrency", "4", "--out", str(out)]  # fmt: skip
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "postgres / tuned" in done.stdout
+    configs = json.loads(out.read_text())["configs"]
+    for name in ("tuned", "postgres"):
+        api = configs[name]["by_concurrency"]["4"]["mixes"]["api"]["median"]
+        assert api["n"] == 4 and api["errors"] == 0 and api["cpu_api_ms"] > 0
+    pg = configs["postgres"]["by_concurrency"]["4"]["mixes"]["api"]["median"]
+    assert pg["cpu_postgres_ms"] is not None  # counted (a tiny run may use under a tick)
+    versus = configs["postgres"]["versus"]
+    assert versus["config"] == "tuned"
+    assert set(versus["by_concurrency"]["4"]) == {"baseline", "auto", "baseline-manual",
+                                                  "manual", "api"}  # fmt: skip
+    assert versus["by_concurrency"]["4"]["api"]["throughput"] > 0

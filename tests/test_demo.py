@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import stripe
 
+from cli.testcards import TEST_CARDS
+from stack import localdb
 from stack.commands import REPO_ROOT
 from stack.ports import free_port, free_port_run
+from stack.postgres import PostgresCluster
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -97,3 +102,47 @@ def test_demo_with_stripe_as_secondary_fails_over_to_localstripe(tmp_path: Path)
     assert key_file.stat().st_mode & 0o777 == 0o600
     key = key_file.read_text().strip()
     assert key.startswith("sk_test_") and key not in up.stdout + demo.stdout
+
+
+def _dump(cluster: PostgresCluster) -> str:
+    """``pg_dump`` of the stack's database (as the payments user over TCP, password from env)."""
+    info, url = cluster.info, urlsplit(cluster.url())
+    assert info is not None and url.password is not None
+    env = {**os.environ, "PGPASSWORD": url.password}
+    argv = [str(Path(info.bin_dir) / "pg_dump"), "-h", "127.0.0.1", "-p", str(url.port),
+            "-U", str(url.username), "-d", url.path.lstrip("/")]  # fmt: skip
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout
+
+
+def test_demo_on_postgres_keeps_no_card_number_and_no_password_in_sight(tmp_path: Path) -> None:
+    env = _stack_env(tmp_path, DB="postgres")
+    cluster = localdb.cluster(tmp_path / "run")
+    try:
+        up = _run(["stack", "up"], env)
+        assert up.returncode == 0, up.stdout + up.stderr
+        again = _run(["stack", "up"], env)
+        demo = _run(["stack.demo"], env)
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+        status = _run(["stack", "status"], env)
+        dump = _dump(cluster)
+        password = cluster.url().rsplit("@", 1)[0].rsplit(":", 1)[1]
+    finally:
+        down = _run(["stack", "down"], env)
+    try:
+        _rows(demo.stdout)
+        assert "postgres: started (postgresql://payments:***@127.0.0.1:" in up.stdout
+        assert "postgres: already running, left alone" in again.stdout
+        assert status.returncode == 0 and "postgres    running" in status.stdout, status.stdout
+        assert "postgres: stopped (data kept" in down.stdout and not cluster.running()
+        said = up.stdout + again.stdout + demo.stdout + status.stdout + down.stdout
+        logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "run").rglob("*.log"))
+        assert password not in said + up.stderr + demo.stderr + logs
+        # The stores are in it: merchants, vault tokens, and the API's index of each payment.
+        assert "merchant_a" in dump and re.search(r"\bpm_[A-Za-z0-9]{16}", dump), "no stores"
+        assert all(row.split()[0] in dump for row in _rows(demo.stdout)), "no payment index"
+        for number in TEST_CARDS.values():
+            assert number not in dump and number.encode().hex() not in dump, "a card number"
+    finally:
+        _run(["stack", "clean"], env)
+    assert cluster.info is None

@@ -18,11 +18,8 @@ import functools
 import sqlite3
 import time
 
-import psycopg
-from psycopg_pool import PoolTimeout
-
 from stores import api_area
-from stores.database import Database
+from stores.database import Database, StoreUnavailable
 from stores.idempotency.postgres import PostgresKeyRows
 from stores.idempotency.protocol import KeyRows
 from stores.idempotency.rules import Claimed, InUse, Mismatch, Outcome, Policy, Replay, verdict
@@ -33,7 +30,7 @@ __all__ = ["Claimed", "IdempotencyStore", "InUse", "Mismatch", "Outcome", "Polic
 __all__ += ["idempotency_on", "open_idempotency"]
 
 # A renewal that meets these is retried by the next round (the lease outlives two misses).
-_TRANSIENT = (sqlite3.OperationalError, psycopg.OperationalError, PoolTimeout)
+_TRANSIENT = (sqlite3.OperationalError, StoreUnavailable)
 _PURGE_EVERY = 60.0
 
 

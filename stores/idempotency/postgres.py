@@ -53,14 +53,11 @@ class PostgresKeyRows:
         the process's shared one (tests use it to play several hosts)."""
         self._url, self._pool = url, pool
 
-    async def _connections(self) -> AsyncConnectionPool:
-        return self._pool if self._pool is not None else await pg.pool(self._url)
-
     async def claim(
         self, merchant_id: str, key: str, fp: str, lease: Lease, judge: Judge
     ) -> Outcome:
         """See ``KeyRows.claim``."""
-        async with (await self._connections()).connection() as conn:
+        async with pg.connect(self._url, self._pool) as conn:
             for _ in range(_ATTEMPTS):
                 async with conn.transaction():
                     outcome = await _claim(conn, merchant_id, key, fp, lease, judge)
@@ -88,7 +85,7 @@ class PostgresKeyRows:
         await self._write(sql, (before, IN_FLIGHT))
 
     async def _write(self, sql: str, values: tuple[object, ...]) -> None:
-        async with (await self._connections()).connection() as conn:
+        async with pg.connect(self._url, self._pool) as conn:
             await conn.execute(sql, values)
 
 

@@ -31,13 +31,10 @@ class PostgresIndexRows:
         the process's shared one."""
         self._url, self._pool = url, pool
 
-    async def _connections(self) -> AsyncConnectionPool:
-        return self._pool if self._pool is not None else await pg.pool(self._url)
-
     async def accept(self, merchant_id: str, row: Indexed) -> int:
         """See ``IndexRows.accept``."""
         values = (merchant_id, row.payment_id, row.created_us, row.amount, row.currency)
-        async with (await self._connections()).connection() as conn:
+        async with pg.connect(self._url, self._pool) as conn:
             await conn.execute(_INSERT, values)
             cursor = await conn.execute(_CREATED, (merchant_id, row.payment_id))
             found = await cursor.fetchone()
@@ -46,7 +43,7 @@ class PostgresIndexRows:
 
     async def older(self, merchant_id: str, before: Position, count: int) -> list[Indexed]:
         """See ``IndexRows.older``."""
-        async with (await self._connections()).connection() as conn:
+        async with pg.connect(self._url, self._pool) as conn:
             cursor = await conn.execute(_OLDER, (merchant_id, *before, count))
             rows = await cursor.fetchall()
         return [Indexed(str(p), int(c), int(a), str(cur)) for p, c, a, cur in rows]
