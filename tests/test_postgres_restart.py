@@ -25,7 +25,7 @@ from tests.two_hosts_support import Host, Shared
 
 PAYMENTS = 48
 # Longer than the stores' wait for a pool connection (10 s, stores/pg.py): requests caught by
-# the outage must be answered, with a 503 the client retries.
+# the outage must be answered, with a 503 the client retries (a 500 before 7d35374).
 DOWN_SECONDS = 12.0
 LATENCY_MS = 300  # every processor call: payments are mid-step when the database goes
 
@@ -128,10 +128,5 @@ def test_postgres_restarted_under_load_loses_nothing(
     assert outcome.store_files == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 defect: during the outage psycopg_pool.PoolTimeout and OperationalError "
-    "escape the PostgreSQL stores, and the API answers 500 internal_error instead of 503",
-)
 def test_the_outage_is_answered_only_with_retryable_answers(outcome: Outcome) -> None:
     assert set(outcome.seen) <= ANSWERS, f"answers during the outage: {dict(outcome.seen)}"
