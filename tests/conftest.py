@@ -33,7 +33,13 @@ OWN_SCOPE_FOLDERS = ("api", "simulator", "stack", "stores", "workflows")
 ONE_SCOPE_PER_TEST = "tests/test_chaos_small.py"
 # Long scopes that mostly wait (on kills, timers, a browser) go out first, so that the
 # CPU-bound ones (many short subprocesses) run beside them rather than with each other.
-FIRST = (ONE_SCOPE_PER_TEST, "tests/test_browser.py", "tests/test_demo.py", "tests/api/")
+FIRST = (
+    ONE_SCOPE_PER_TEST,
+    "tests/test_browser.py",
+    "tests/test_demo.py",
+    "tests/api/",
+    "tests/test_two_hosts.py",  # about a minute: four processes, a SIGKILL and its takeover
+)
 
 
 def xdist_scope(nodeid: str) -> str:
