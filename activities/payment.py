@@ -49,6 +49,7 @@ from processors.models import (
     RequestState,
 )
 from processors.protocol import Processor
+from stores.database import StoreUnavailable
 from stores.vault import CardVault, VaultError
 
 R = TypeVar("R", Capture, Release, RefundMade)
@@ -77,6 +78,9 @@ class PaymentActivities(AuthenticationSteps):
             raise ApplicationError(
                 str(exc), "card_not_found", "", type=ErrorType.CARD_NOT_FOUND, non_retryable=True
             ) from None
+        except StoreUnavailable as exc:
+            # Before any processor call: the workflow waits this out (workflows/store_outage).
+            raise ApplicationError(str(exc), type=ErrorType.STORE_UNAVAILABLE) from None
         return Card(number=card.number, exp_month=card.exp_month, exp_year=card.exp_year)
 
     async def _call(

@@ -25,6 +25,8 @@ class ErrorType(StrEnum):
     CIRCUIT_OPEN = "CircuitOpen"
     """Refused by this worker's breaker before sending: fail over now rather than retry."""
     WEBHOOK_UNDELIVERED = "WebhookUndelivered"
+    STORE_UNAVAILABLE = "StoreUnavailable"
+    """Our own database (the card vault) was unreachable: the processor was never called."""
 
     @property
     def retryable(self) -> bool:
@@ -38,6 +40,7 @@ _RETRYABLE = frozenset(
         ErrorType.PROCESSOR_ERROR,
         ErrorType.OUTCOME_UNKNOWN,
         ErrorType.WEBHOOK_UNDELIVERED,
+        ErrorType.STORE_UNAVAILABLE,
     }
 )
 

@@ -54,6 +54,7 @@ def _never_sent(err: FailureError) -> bool:
     return isinstance(cause, ApplicationError) and cause.type in (
         ErrorType.PROCESSOR_UNAVAILABLE,
         ErrorType.CIRCUIT_OPEN,
+        ErrorType.STORE_UNAVAILABLE,  # the card could not be read, so nothing was sent
     )
 
 

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.status import PaymentEvent
     from payments.webhooks import event_for
     from workflows.policies import StepName, run_step, step_options
+    from workflows.store_outage import patiently
 
 # The processor keeps a hold a day longer than the workflow's timer, so the workflow's own
 # void always comes first and the outcome is recorded as expired by us, not discovered later.
@@ -51,8 +52,8 @@ async def check_balance(s: PaymentState, processor: str) -> BalanceCheckResult:
         card_token=req.card.token,
         currency=req.amount.currency,
     )
-    result: BalanceCheckResult = await run_step(
-        StepName.BALANCE, PaymentActivities.check_balance, arg
+    result: BalanceCheckResult = await patiently(
+        lambda: run_step(StepName.BALANCE, PaymentActivities.check_balance, arg)
     )
     return result
 
@@ -78,8 +79,8 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         processor_payment_method=req.processor_payment_method,
         authentication_id=s.authentication_id,
     )
-    result: AuthorizeResult = await run_step(
-        StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor
+    result: AuthorizeResult = await patiently(
+        lambda: run_step(StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor)
     )
     return result
 
