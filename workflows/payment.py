@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TypeVar
 
@@ -13,8 +13,7 @@ from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from payments import search_attributes as sa
-    from payments.authentication import AuthenticationAnswer
-    from payments.errors import DeclineCode, PaymentError, decline_for
+    from payments.errors import DeclineCode, decline_for
     from payments.models import (
         CancelRequest,
         CaptureMethod,
@@ -28,16 +27,17 @@ with workflow.unsafe.imports_passed_through():
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
     from payments.webhooks import EVENT_TYPES
-    from workflows import authentication, steps
-    from workflows.authorization import Authorizer, Kind
-    from workflows.failures import failure_of, rejection
+    from workflows import attempts, authentication, steps
+    from workflows.authorization import Authorizer, Kind, Outcome
+    from workflows.customer import CustomerUpdates
+    from workflows.failures import failure_of
 
 
 T = TypeVar("T")
 
 
 @workflow.defn
-class PaymentWorkflow:
+class PaymentWorkflow(CustomerUpdates):
     """Balance check, authorize, then capture, cancel or expire; refunds until the window closes."""
 
     # A class attribute so the replay gate's deliberately changed copies (tests/replay) can swap
@@ -74,23 +74,6 @@ class PaymentWorkflow:
         )
         return self._s.view()
 
-    @workflow.update
-    async def answer_challenge(self, answer: AuthenticationAnswer) -> PaymentView:
-        """The customer is back from the 3-D Secure challenge: ask the processor how it ended,
-        then wait for the payment's result (an unanswered challenge answers at once)."""
-        self._checked(lambda: self._s.check_answer(answer))
-        await authentication.confirm(self._s)
-        await workflow.wait_condition(lambda: self._s.authentication is None or self._settled())
-        return self._s.view()
-
-    @answer_challenge.validator
-    def _validate_answer(self, answer: AuthenticationAnswer) -> None:
-        self._checked(lambda: self._s.check_answer(answer))
-
-    def _settled(self) -> bool:
-        waiting = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
-        return self._s.status not in waiting and self._s.busy_with is None
-
     @workflow.query
     def view(self) -> PaymentView:
         """The full payment view: status, amounts, card facts, failure and transitions."""
@@ -112,15 +95,17 @@ class PaymentWorkflow:
 
     @workflow.update
     async def cancel(self, req: CancelRequest) -> PaymentView:
-        """Void an authorized payment."""
-        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+        """Void an authorized payment; a payment waiting for another card ends failed."""
+        self._validate_cancel_request()
+        if self._s.status is PaymentStatus.REQUIRES_PAYMENT_METHOD:
+            return await self._abandon(req.reason)
         self._s.busy_with = PaymentEvent.CANCELED
         await self._locked(self._void(PaymentEvent.CANCELED, req.reason))
         return self._s.view()
 
     @cancel.validator
     def _validate_cancel(self, req: CancelRequest) -> None:
-        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+        self._validate_cancel_request()
 
     @workflow.update
     async def refund(self, req: RefundRequest) -> Refund:
@@ -141,13 +126,9 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        authorizer = self.authorizer(self._s, self._transition)
-        outcome = await authorizer.run()
-        if authentication.needs_authentication(outcome) and workflow.patched(
-            authentication.AUTHENTICATION_PATCH
-        ):
-            sca = authentication.Authentication(self._s, self._transition, authorizer)
-            outcome = await sca.run(outcome)
+        outcome = await self._attempt()
+        if attempts.wants_retry(self._s, outcome) and workflow.patched(attempts.RETRY_PATCH):
+            outcome = await attempts.Retries(self._s, self._transition, self._attempt).run(outcome)
         if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
             self._fail(outcome.event, outcome.code, outcome.detail)
             return False
@@ -155,10 +136,22 @@ class PaymentWorkflow:
         self._s.processor = outcome.processor
         self._s.authorization_id = auth.authorization_id
         self._s.amount_authorized = auth.amount
-        self._transition(
-            PaymentEvent.AUTHORIZED, f"authorization {auth.authorization_id} on {outcome.processor}"
-        )
+        detail = f"authorization {auth.authorization_id} on {outcome.processor}"
+        if self._s.request.retry_on_decline:
+            detail += f" (attempt {self._s.attempt}, card ending {self._s.request.card.last4})"
+        self._transition(PaymentEvent.AUTHORIZED, detail)
         return True
+
+    async def _attempt(self) -> Outcome:
+        """Authorize the current card, with 3-D Secure if its processor asks for it."""
+        authorizer = self.authorizer(self._s, self._transition)
+        outcome = await authorizer.run()
+        if authentication.needs_authentication(outcome) and workflow.patched(
+            authentication.AUTHENTICATION_PATCH
+        ):
+            sca = authentication.Authentication(self._s, self._transition, authorizer)
+            outcome = await sca.run(outcome)
+        return outcome
 
     async def _auto_capture(self) -> None:
         """A failed automatic capture leaves the payment authorized for an operator to capture."""
@@ -243,13 +236,6 @@ class PaymentWorkflow:
                 return await step
         finally:
             self._s.busy_with = None
-
-    @staticmethod
-    def _checked(check: Callable[[], T]) -> T:
-        try:
-            return check()
-        except PaymentError as exc:
-            raise rejection(exc) from None
 
     def _fail(self, event: PaymentEvent, code: str, message: str) -> None:
         self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)
