@@ -8,7 +8,6 @@ import httpx
 
 from tests.api.conftest import Merchant, card, payment_body
 
-
 _WORDS = {
     "decline": ("generic_decline", "被拒绝"),
     "insufficient": ("insufficient_funds", "余额不足"),
@@ -20,8 +19,8 @@ async def _declined(http: httpx.AsyncClient, merchant: Merchant, name: str = "de
     balance check for ``insufficient``)."""
     code, words = _WORDS[name]
     body = payment_body(2500, name, retry_on_decline=True)
-    resp = await http.post("/v1/payments", json=body,
-                           headers=merchant.headers(str(uuid.uuid4()), **{"Accept-Language": "zh"}))  # fmt: skip
+    headers = merchant.headers(str(uuid.uuid4()), **{"Accept-Language": "zh"})
+    resp = await http.post("/v1/payments", json=body, headers=headers)
     assert resp.status_code == 402, resp.text
     error = resp.json()["error"]
     assert (error["decline_code"], error["payment_status"]) == (code, "requires_payment_method")
@@ -50,7 +49,7 @@ async def test_a_declined_payment_succeeds_with_another_card(
     assert paid.json()["amount_captured"] == 2500 and paid.json()["failure"] is None
     events = (await http.get(f"/v1/payments/{pid}/events", headers=merchant.headers())).json()
     details = [e["detail"] or "" for e in events["data"]]
-    assert [e["type"] for e in events["data"]][0] == "payment.requires_payment_method"
+    assert events["data"][0]["type"] == "payment.requires_payment_method"
     assert "attempt 1, card ending 0002: declined generic_decline" in details[0]
     assert any("attempt 2, card ending 4242" in d for d in details)
     # The same request again: the stored answer, no second attempt, no second event.
