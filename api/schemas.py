@@ -97,6 +97,11 @@ class ConfirmPayment(Strict):
     """``POST /v1/payments/{id}/confirm``: another card for a payment in
     ``requires_payment_method``; exactly one of ``card`` and ``payment_method``."""
 
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra=stated.exactly_one_of("card", "payment_method"),
+    )
     card: CardIn | None = None
     payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
 

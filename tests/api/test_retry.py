@@ -32,7 +32,11 @@ async def _declined(http: httpx.AsyncClient, merchant: Merchant, name: str = "de
 
 
 async def _confirm(
-    http: httpx.AsyncClient, merchant: Merchant, pid: str, body: dict, key: str | None = None
+    http: httpx.AsyncClient,
+    merchant: Merchant,
+    pid: str,
+    body: dict[str, object],
+    key: str | None = None,
 ) -> httpx.Response:
     headers = merchant.headers(key or str(uuid.uuid4()))
     return await http.post(f"/v1/payments/{pid}/confirm", json=body, headers=headers)
