@@ -19,10 +19,27 @@ with workflow.unsafe.imports_passed_through():
     from payments.retry import another_card_may_cure, begin_attempt
     from payments.state import PaymentState
     from payments.status import PaymentEvent
-    from workflows.authorization import Kind, Outcome
+    from workflows import authentication
+    from workflows.authorization import Authorizer, Kind, Outcome
 
 RETRY_PATCH = "retry-on-decline"
 """Patch id of the retry branch (older histories failed on every decline)."""
+
+
+async def authorize_card(
+    s: PaymentState,
+    transition: Callable[[PaymentEvent, str], None],
+    authorizer_class: type[Authorizer],
+) -> Outcome:
+    """Authorize the current card, with 3-D Secure if its processor asks for it."""
+    authorizer = authorizer_class(s, transition)
+    outcome = await authorizer.run()
+    if authentication.needs_authentication(outcome) and workflow.patched(
+        authentication.AUTHENTICATION_PATCH
+    ):
+        sca = authentication.Authentication(s, transition, authorizer)
+        outcome = await sca.run(outcome)
+    return outcome
 
 
 def wants_retry(s: PaymentState, outcome: Outcome) -> bool:

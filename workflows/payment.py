@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable
-from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from payments import search_attributes as sa
     from payments.errors import DeclineCode, decline_for
     from payments.models import (
         CancelRequest,
@@ -26,8 +23,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
-    from payments.webhooks import EVENT_TYPES
-    from workflows import attempts, authentication, steps
+    from workflows import attempts, publish, steps, waits
     from workflows.authorization import Authorizer, Kind, Outcome
     from workflows.customer import CustomerUpdates
     from workflows.failures import failure_of
@@ -59,8 +55,8 @@ class PaymentWorkflow(CustomerUpdates):
         if await self._authorize():
             if request.capture_method is CaptureMethod.AUTOMATIC:
                 await self._auto_capture()
-            await self._await_capture_or_expiry()
-            await self._hold_refund_window()
+            await waits.capture_or_expiry(self._s, lambda: self._locked(self._expire()))
+            await waits.refund_window(self._s)
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Webhooks retry on their own schedule; the payment's status never waited for them.
         await asyncio.gather(*self._notifications, return_exceptions=True)
@@ -143,15 +139,7 @@ class PaymentWorkflow(CustomerUpdates):
         return True
 
     async def _attempt(self) -> Outcome:
-        """Authorize the current card, with 3-D Secure if its processor asks for it."""
-        authorizer = self.authorizer(self._s, self._transition)
-        outcome = await authorizer.run()
-        if authentication.needs_authentication(outcome) and workflow.patched(
-            authentication.AUTHENTICATION_PATCH
-        ):
-            sca = authentication.Authentication(self._s, self._transition, authorizer)
-            outcome = await sca.run(outcome)
-        return outcome
+        return await attempts.authorize_card(self._s, self._transition, self.authorizer)
 
     async def _auto_capture(self) -> None:
         """A failed automatic capture leaves the payment authorized for an operator to capture."""
@@ -160,7 +148,7 @@ class PaymentWorkflow(CustomerUpdates):
             await self._locked(self._capture(self._s.amount_authorized))
         except FailureError:
             workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
-            self._upsert()  # the authorized status was not published while capture was due
+            publish.upsert(self._s)  # the authorized status was not published while capture was due
 
     async def _capture(self, amount: int) -> None:
         try:
@@ -197,35 +185,9 @@ class PaymentWorkflow(CustomerUpdates):
 
     # -- waiting -------------------------------------------------------------------------------
 
-    async def _await_capture_or_expiry(self) -> None:
-        ttl = timedelta(seconds=self._s.request.options.authorization_ttl_seconds)
-        deadline = workflow.now() + ttl
-        while self._s.status is PaymentStatus.AUTHORIZED:
-            remaining = deadline - workflow.now()
-            try:
-                await workflow.wait_condition(
-                    lambda: self._s.status is not PaymentStatus.AUTHORIZED,
-                    timeout=max(remaining, timedelta(seconds=1)),
-                )
-            except TimeoutError:
-                # A capture or cancel under way decides the outcome; expire only when idle.
-                if workflow.now() >= deadline and self._s.busy_with is None:
-                    self._s.busy_with = PaymentEvent.EXPIRED
-                    await self._locked(self._expire())
-
     async def _expire(self) -> None:
         if self._s.status is PaymentStatus.AUTHORIZED:
             await self._void(PaymentEvent.EXPIRED, "authorization window elapsed; hold released")
-
-    async def _hold_refund_window(self) -> None:
-        if self._s.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
-            return
-        window = timedelta(seconds=self._s.request.options.refund_window_seconds)
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: self._s.status is PaymentStatus.REFUNDED, timeout=window
-            )
-        self._s.refunds_closed = True
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -246,22 +208,6 @@ class PaymentWorkflow(CustomerUpdates):
         self._after_transition()
 
     def _after_transition(self) -> None:
-        """Log, upsert search attributes and emit the webhook for the latest transition."""
-        last = self._s.transitions[-1]
-        workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        # An automatic capture follows its authorization at once, and an authorization follows
-        # its authentication: publish only where they land.
-        capture_due = self._s.request.capture_method is CaptureMethod.AUTOMATIC
-        passing = last.event is PaymentEvent.AUTHENTICATED or (
-            last.event is PaymentEvent.AUTHORIZED and capture_due
-        )
-        if last.from_status is not last.to_status and not passing:
-            self._upsert()
-        if self._s.request.notify and last.event in EVENT_TYPES:
-            self._notifications.append(steps.notify(self._s, last.event))
-
-    def _upsert(self) -> None:
-        updates = [sa.PAYMENT_STATUS.value_set(self._s.status.value)]
-        if self._s.failure is not None:
-            updates.append(sa.PAYMENT_FAILURE_CODE.value_set(self._s.failure.code))
-        workflow.upsert_search_attributes(updates)
+        webhook = publish.after_transition(self._s)
+        if webhook is not None:
+            self._notifications.append(webhook)
