@@ -7,6 +7,7 @@ import uuid
 import httpx
 
 from tests.api.conftest import Merchant, card, payment_body
+from tests.api.test_authentication import _answer
 
 _WORDS = {
     "decline": ("generic_decline", "被拒绝"),
@@ -92,3 +93,16 @@ async def test_confirm_refusals_and_cancel(http: httpx.AsyncClient, merchant: Me
     assert canceled.json()["failure"]["code"] == "canceled_by_merchant"
     late = await _confirm(http, merchant, pid, {"card": card("visa")})
     assert late.status_code == 409
+
+
+async def test_a_3ds_card_as_the_next_card_runs_its_challenge(
+    http: httpx.AsyncClient, merchant: Merchant
+) -> None:
+    pid = await _declined(http, merchant)
+    body = {"card": card("challenge")}
+    challenged = await _confirm(http, merchant, pid, body)
+    assert challenged.status_code == 200, challenged.text
+    assert (challenged.json()["id"], challenged.json()["status"]) == (pid, "requires_action")
+    await _answer(http, challenged.json()["next_action"]["redirect_to_url"]["url"], "approve")
+    final = (await http.get(f"/v1/payments/{pid}", headers=merchant.headers())).json()
+    assert (final["status"], final["amount_captured"]) == ("succeeded", 2500)
