@@ -96,7 +96,9 @@ class Retries:
                 lambda: s.next_card is not None or s.abandoned is not None, timeout=timeout
             )
         except TimeoutError:
-            s.abandoned = DeclineCode.PAYMENT_METHOD_TIMEOUT.value
+            # A card or a cancel that came with the timer still counts: time ends only a wait.
+            if s.next_card is None and s.abandoned is None:
+                s.abandoned = DeclineCode.PAYMENT_METHOD_TIMEOUT.value
         return None if s.abandoned is not None else s.next_card
 
     def _ended(self, said: str) -> Outcome:

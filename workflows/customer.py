@@ -51,11 +51,15 @@ class CustomerUpdates:
         self._checked(lambda: check_attach(self._s, new))
         attempt = self._s.attempt + 1
         self._s.next_card = new.card
+        # A terminal status too: the payment must never wait on this handler to finish.
         await workflow.wait_condition(
             lambda: (
-                self._s.attempt >= attempt
-                and self._s.status not in _WAITING
-                and self._s.busy_with is None
+                self._s.status.is_terminal
+                or (
+                    self._s.attempt >= attempt
+                    and self._s.status not in _WAITING
+                    and self._s.busy_with is None
+                )
             )
         )
         return self._s.view()
