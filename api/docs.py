@@ -39,6 +39,8 @@ class ErrorDetail(BaseModel):
     payment_id: str | None = None
     customer_message: str | None = None
     next_step: str | None = None
+    payment_status: str | None = None
+    """``requires_payment_method`` when the payment waits for another card."""
 
 
 class ErrorOut(BaseModel):
@@ -57,7 +59,8 @@ STATUS_TEXT: dict[int, str] = {
     401: "No API key (`api_key_missing`) or an unknown one (`api_key_invalid`), "
     "`authentication_error`.",
     402: "The card was declined (`card_error`): `decline_code`, `payment_id`, "
-    "`customer_message` and `next_step` say why and what to do.",
+    "`customer_message` and `next_step` say why and what to do; `payment_status` "
+    "`requires_payment_method` when the payment waits for another card (`retry_on_decline`).",
     404: "No such payment, or another merchant's (`resource_missing`).",
     409: "The payment's status does not allow this (`payment_state_conflict`), or a request "
     "with this Idempotency-Key is still in progress (`idempotency_error`).",

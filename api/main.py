@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from api import docs_ui, errors, openapi
 from api.deps import AppState
 from api.ratelimit import RateLimiter
-from api.routes import challenges, customers, health, payment_actions, payments, webhooks
+from api.routes import challenges, confirm, customers, health, payment_actions, payments, webhooks
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer, open_tokenizer
 from infra import tracing
@@ -123,7 +123,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     errors.install(app)
     openapi.install(app)
     docs_ui.install(app)
-    for module in (health, payments, payment_actions, customers, webhooks, challenges):
+    for module in (health, payments, payment_actions, confirm, customers, webhooks, challenges):
         app.include_router(module.router)
     instrument(app, "api")
     tracing.instrument_app(app, settings)

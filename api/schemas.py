@@ -97,6 +97,22 @@ class CreatePayment(Strict):
     metadata: Annotated[dict[stated.Key, stated.Text], Field(max_length=20)] = {}
     return_url: stated.WebhookUrl | None = None
     """Where the customer lands after a 3-D Secure challenge (an http(s) URL)."""
+    retry_on_decline: bool = False
+    """On a decline another card may cure, wait in ``requires_payment_method`` for one
+    (``POST /v1/payments/{id}/confirm``) instead of failing."""
+
+
+class ConfirmPayment(Strict):
+    """``POST /v1/payments/{id}/confirm``: another card for a payment in
+    ``requires_payment_method``; exactly one of ``card`` and ``payment_method``."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra=stated.exactly_one_of("card", "payment_method"),
+    )
+    card: CardIn | None = None
+    payment_method: Annotated[StrictStr, StringConstraints(max_length=80)] | None = None
 
 
 class CapturePayment(Strict):

@@ -13,7 +13,7 @@ from api.answers import Answer, ok
 from api.deps import AppState
 from api.errors import IdempotencyReused, InvalidRequest, NotFound, Unavailable
 from api.pinned import PinnedMethod
-from api.schemas import ApiStatus, CreatePayment, CustomerIn
+from api.schemas import ApiStatus, CardIn, CreatePayment, CustomerIn
 from api.views import Language, failure_error, payment_out, refund_out
 from facade import operations as ops
 from infra import tracing
@@ -71,16 +71,29 @@ async def check_create(
     if body.processor_payment_method is not None:
         return pinned.check(state, body.processor_payment_method)
     if body.card is not None:
-        c = body.card
-        raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)
-        try:
-            return validate_card(raw, today=datetime.now(UTC).date())
-        except CardInvalid as exc:
-            raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
-    return await _stored_card(state, merchant, str(body.payment_method))
+        return valid_card(body.card)
+    return await stored_card(state, merchant, str(body.payment_method))
 
 
-async def _stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
+def valid_card(c: CardIn) -> ValidCard:
+    """A raw card that passed every local check (number, expiry, CVC length).
+
+    Raises:
+        InvalidRequest: With the card's failing field as ``param``.
+    """
+    raw = RawCard(c.number, c.exp_month, c.exp_year, c.cvc)
+    try:
+        return validate_card(raw, today=datetime.now(UTC).date())
+    except CardInvalid as exc:
+        raise InvalidRequest(exc.message, code=exc.code, param=f"card[{exc.param}]") from None
+
+
+async def stored_card(state: AppState, merchant: str, token: str) -> CardFacts:
+    """The facts of ``merchant``'s vault card ``token``.
+
+    Raises:
+        InvalidRequest: ``resource_missing`` for an unknown token or another merchant's.
+    """
     # Another merchant's token gets the unknown-token answer: its existence is not revealed.
     try:
         stored = await state.vault.resolve(token, merchant)
@@ -158,7 +171,10 @@ async def create(
             authorization_ttl_seconds=s.authorization_ttl_seconds,
             refund_window_seconds=s.refund_window_seconds,
             authentication_timeout_seconds=s.authentication_timeout_seconds,
+            max_payment_attempts=s.max_payment_attempts,
+            payment_method_timeout_seconds=s.payment_method_timeout_seconds,
         ),
+        retry_on_decline=body.retry_on_decline,
         authentication=challenge_urls(base_url, payment_id, body.return_url),
         created_at=created,
         pinned_processor=card.processor if isinstance(card, PinnedMethod) else None,
@@ -202,6 +218,8 @@ def answer_for(view: PaymentView, lang: Language) -> Answer:
     out = payment_out(view, lang)
     if out.status is ApiStatus.FAILED and out.failure is not None:
         raise failure_error(out.failure, out.id)
+    if out.status is ApiStatus.REQUIRES_PAYMENT_METHOD and out.failure is not None:
+        raise failure_error(out.failure, out.id, status=out.status)
     return ok(out, 202 if out.status is ApiStatus.PROCESSING else 200)
 
 

@@ -6,7 +6,7 @@ The payment object itself is rendered by ``payments.public``, shared with the we
 from __future__ import annotations
 
 from api.errors import ApiError, CardDeclined, Unavailable
-from api.schemas import EventOut, FailureOut, RefundOut
+from api.schemas import ApiStatus, EventOut, FailureOut, RefundOut
 from payments.errors import decline_for
 from payments.models import PaymentView, Refund
 from payments.public import API_STATUS as API_STATUS
@@ -41,18 +41,23 @@ def language(accept_language: str | None) -> Language:
 PROCESSOR_RETRY_AFTER_SECONDS = 30
 
 
-def failure_error(failure: FailureOut, payment_id: str | None) -> ApiError:
+def failure_error(
+    failure: FailureOut, payment_id: str | None, status: ApiStatus | None = None
+) -> ApiError:
     """The error answer for a failed payment, or for a card refused before a payment existed.
 
     A decline is about the card: 402 ``card_error``. A processor that could not be reached is
     not the card's fault: 503 ``api_error`` with ``Retry-After``, telling the customer to try
-    again later rather than to use another card. Both carry the customer message and next step.
+    again later rather than to use another card. Both carry the customer message and next step;
+    a payment that waits for another card says so in ``payment_status``.
     """
     extra = {
         "payment_id": payment_id,
         "customer_message": failure.customer_message,
         "next_step": failure.next_step,
     }
+    if status is not None:
+        extra["payment_status"] = status.value
     if failure.decline_code is None and decline_for(failure.code).retryable:
         retry_after = {"Retry-After": str(PROCESSOR_RETRY_AFTER_SECONDS)}
         return Unavailable(failure.message, code=failure.code, headers=retry_after, extra=extra)

@@ -28,11 +28,13 @@ from payments.authentication import AuthenticationAnswer
 from payments.models import (
     CancelRequest,
     CaptureRequest,
+    CardFacts,
     PaymentRequest,
     PaymentView,
     Refund,
     RefundRequest,
 )
+from payments.retry import NewPaymentMethod
 from payments.status import PaymentStatus
 from workflows.payment import PaymentWorkflow
 
@@ -129,6 +131,18 @@ async def answer_challenge(client: Client, payment_id: str, challenge_id: str) -
     handle = _handle(client, payment_id)
     answer = AuthenticationAnswer(challenge_id=challenge_id)
     return await guard(handle.execute_update(PaymentWorkflow.answer_challenge, answer), handle)
+
+
+async def attach_payment_method(
+    client: Client, payment_id: str, card: CardFacts, *, update_id: str | None = None
+) -> PaymentView:
+    """Another card for a payment in ``requires_payment_method``; its attempt's result.
+
+    A repeated ``update_id`` attaches to the first request instead of trying again."""
+    handle = _handle(client, payment_id)
+    new = NewPaymentMethod(card=card)
+    call = handle.execute_update(PaymentWorkflow.attach_payment_method, new, id=update_id)
+    return await guard(call, handle)
 
 
 async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:

@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     refund_window_seconds: int = Field(default=30 * 86400, ge=0)
     authentication_timeout_seconds: int = Field(default=900, gt=0, le=86400)
     """How long a payment waits for the customer's 3-D Secure challenge (a durable timer)."""
+    max_payment_attempts: int = Field(default=3, ge=1, le=10)
+    """Cards a ``retry_on_decline`` payment may try, the first included."""
+    payment_method_timeout_seconds: int = Field(default=3600, gt=0, le=86400)
+    """How long a declined ``retry_on_decline`` payment waits for another card (a durable
+    timer); nothing is held meanwhile, so this bounds only how long the payment stays open."""
 
     max_concurrent_activities: int = Field(default=50, gt=0)
     max_concurrent_workflow_tasks: int = Field(default=20, gt=0)

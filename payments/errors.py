@@ -79,6 +79,9 @@ class DeclineCode(StrEnum):
     """The issuer asks for 3-D Secure (SCA) and this processor cannot run the challenge."""
     AUTHENTICATION_FAILED = "authentication_failed"
     AUTHENTICATION_TIMEOUT = "authentication_timeout"
+    PAYMENT_ATTEMPTS_EXHAUSTED = "payment_attempts_exhausted"
+    PAYMENT_METHOD_TIMEOUT = "payment_method_timeout"
+    CANCELED_BY_MERCHANT = "canceled_by_merchant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,32 @@ DECLINES: dict[DeclineCode, Decline] = {
             "This payment was not confirmed in time. Nothing was charged; please try again.",
             "此笔付款未在规定时间内完成验证，未产生任何扣款，请重试。",
             _N.TRY_ANOTHER_CARD,
+        ),
+        _d(
+            _C.PAYMENT_ATTEMPTS_EXHAUSTED,
+            False,
+            "Every card the customer tried was declined and no attempt is left; nothing was"
+            " charged.",
+            "None of the cards you tried was accepted. Nothing was charged.",
+            "您尝试的银行卡均未被接受，未产生任何扣款。",
+            _N.CONTACT_MERCHANT,
+        ),
+        _d(
+            _C.PAYMENT_METHOD_TIMEOUT,
+            False,
+            "The customer attached no other card in time after a decline; nothing was charged.",
+            "This payment was not completed in time. Nothing was charged.",
+            "此笔付款未在规定时间内完成，未产生任何扣款。",
+            _N.CONTACT_MERCHANT,
+        ),
+        _d(
+            _C.CANCELED_BY_MERCHANT,
+            False,
+            "The merchant canceled the payment while it waited for another card; nothing was"
+            " charged.",
+            "This payment was canceled by the merchant. Nothing was charged.",
+            "此笔付款已被商家取消，未产生任何扣款。",
+            _N.CONTACT_MERCHANT,
         ),
     )
 }

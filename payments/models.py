@@ -63,6 +63,10 @@ class PaymentOptions(Frozen):
     refund_window_seconds: Annotated[StrictInt, Field(ge=0)] = 30 * 86400
     unknown_outcome_alert_seconds: Annotated[StrictInt, Field(gt=0)] = 300
     authentication_timeout_seconds: Annotated[StrictInt, Field(gt=0)] = 900
+    max_payment_attempts: Annotated[StrictInt, Field(ge=1, le=10)] = 3
+    """Cards a ``retry_on_decline`` payment may try, the first one included."""
+    payment_method_timeout_seconds: Annotated[StrictInt, Field(gt=0)] = 3600
+    """How long a declined ``retry_on_decline`` payment waits for another card."""
 
 
 ProcessorMethodId = Annotated[
@@ -119,6 +123,8 @@ class PaymentRequest(Frozen):
     ``card.token`` is None and the CVC never reached us."""
     authentication: AuthenticationUrls | None = None
     """Where a 3-D Secure challenge sends the customer back (None: direct mode, older runs)."""
+    retry_on_decline: bool = False
+    """A decline that another card may cure waits for one (``requires_payment_method``)."""
 
     _description_check = field_validator("description")(_no_card_numbers)
 

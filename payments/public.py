@@ -25,6 +25,7 @@ class ApiStatus(StrEnum):
 
     PROCESSING = "processing"
     REQUIRES_ACTION = "requires_action"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
     REQUIRES_CAPTURE = "requires_capture"
     SUCCEEDED = "succeeded"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -39,6 +40,7 @@ API_STATUS: dict[PaymentStatus, ApiStatus] = {
     _S.PENDING: ApiStatus.PROCESSING,
     _S.OUTCOME_UNKNOWN: ApiStatus.PROCESSING,
     _S.REQUIRES_ACTION: ApiStatus.REQUIRES_ACTION,
+    _S.REQUIRES_PAYMENT_METHOD: ApiStatus.REQUIRES_PAYMENT_METHOD,
     _S.AUTHORIZED: ApiStatus.REQUIRES_CAPTURE,
     _S.CAPTURED: ApiStatus.SUCCEEDED,
     _S.PARTIALLY_REFUNDED: ApiStatus.PARTIALLY_REFUNDED,
@@ -144,10 +146,12 @@ def failure_for(code: str, *, declined: bool, lang: Language) -> FailureOut:
 
 
 def failure_out(view: PaymentView, lang: Language) -> FailureOut | None:
-    """The payment's failure object, if it failed."""
+    """The payment's failure object, if it failed (or its last card was declined)."""
     if view.failure is None:
         return None
-    declined = any(t.event is PaymentEvent.DECLINED for t in view.transitions)
+    # The transition that set the failure is the last one: a decline, final or awaiting a card.
+    declining = (PaymentEvent.DECLINED, PaymentEvent.REQUIRES_PAYMENT_METHOD)
+    declined = bool(view.transitions) and view.transitions[-1].event in declining
     return failure_for(view.failure.code, declined=declined, lang=lang)
 
 

@@ -14,6 +14,7 @@ from payments.errors import AmountRejected, StateConflict, ValidationFailed
 from payments.models import (
     Attempt,
     CaptureRequest,
+    CardFacts,
     Failure,
     PaymentRequest,
     PaymentView,
@@ -57,6 +58,20 @@ class PaymentState:
     """How the challenge ended, once the processor confirmed it (never the browser's word)."""
     processor_of_challenge: str | None = None
     answers_in_flight: int = 0
+    attempt: int = 1
+    """Which card this is (1: the payment's first); each has its own processor keys."""
+    next_card: CardFacts | None = None
+    """The card the customer attached while ``requires_payment_method``, until its attempt."""
+    abandoned: str | None = None
+    """Why the wait for another card ended early (a failure code), e.g. the merchant canceled."""
+    abandon_reason: str | None = None
+
+    def keyed(self, sub_id: str | None = None) -> str | None:
+        """The sub-id of a processor key for this attempt: the first attempt keeps the keys it
+        always had; a later card's calls get keys of their own, so no answer is reused."""
+        if self.attempt == 1:
+            return sub_id
+        return f"attempt{self.attempt}:{sub_id}" if sub_id else f"attempt{self.attempt}"
 
     def apply(self, event: PaymentEvent, at: datetime, detail: str | None = None) -> PaymentStatus:
         """Move along the transition table and record the step."""

@@ -11,6 +11,7 @@ class PaymentStatus(StrEnum):
     PENDING = "pending"
     OUTCOME_UNKNOWN = "outcome_unknown"
     REQUIRES_ACTION = "requires_action"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
     AUTHORIZED = "authorized"
     CAPTURED = "captured"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -37,6 +38,10 @@ class PaymentEvent(StrEnum):
     AUTHENTICATED = "authenticated"
     """3-D Secure succeeded: after a challenge, or frictionless (without one)."""
     DECLINED = "declined"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    """Declined, but the payment retries on a decline: it waits for another card."""
+    PAYMENT_METHOD_ATTACHED = "payment_method_attached"
+    """The customer attached another card: the next attempt starts."""
     FAILED = "failed"
     CAPTURED = "captured"
     CANCELED = "canceled"
@@ -58,6 +63,10 @@ TRANSITIONS: dict[tuple[PaymentStatus, PaymentEvent], PaymentStatus] = {
     (_S.REQUIRES_ACTION, _E.AUTHENTICATED): _S.PENDING,
     (_S.REQUIRES_ACTION, _E.FAILED): _S.FAILED,
     (_S.PENDING, _E.DECLINED): _S.FAILED,
+    (_S.PENDING, _E.REQUIRES_PAYMENT_METHOD): _S.REQUIRES_PAYMENT_METHOD,
+    (_S.REQUIRES_ACTION, _E.REQUIRES_PAYMENT_METHOD): _S.REQUIRES_PAYMENT_METHOD,
+    (_S.REQUIRES_PAYMENT_METHOD, _E.PAYMENT_METHOD_ATTACHED): _S.PENDING,
+    (_S.REQUIRES_PAYMENT_METHOD, _E.FAILED): _S.FAILED,
     (_S.PENDING, _E.FAILED): _S.FAILED,
     (_S.AUTHORIZED, _E.CAPTURED): _S.CAPTURED,
     (_S.AUTHORIZED, _E.CANCELED): _S.CANCELED,

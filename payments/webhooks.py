@@ -22,6 +22,7 @@ class EventType(StrEnum):
     """What a webhook announces."""
 
     REQUIRES_ACTION = "payment.requires_action"
+    REQUIRES_PAYMENT_METHOD = "payment.requires_payment_method"
     AUTHORIZED = "payment.authorized"
     SUCCEEDED = "payment.succeeded"
     FAILED = "payment.failed"
@@ -33,6 +34,7 @@ class EventType(StrEnum):
 
 EVENT_TYPES: dict[PaymentEvent, EventType] = {
     PaymentEvent.REQUIRES_ACTION: EventType.REQUIRES_ACTION,
+    PaymentEvent.REQUIRES_PAYMENT_METHOD: EventType.REQUIRES_PAYMENT_METHOD,
     PaymentEvent.AUTHORIZED: EventType.AUTHORIZED,
     PaymentEvent.CAPTURED: EventType.SUCCEEDED,
     PaymentEvent.DECLINED: EventType.FAILED,

@@ -47,7 +47,7 @@ async def start(s: PaymentState, processor: str) -> AuthenticationStarted:
     req, urls = s.request, s.request.authentication
     arg = StartAuthenticationInput(
         processor=processor,
-        idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE, "authenticate"),
+        idempotency_key=idempotency_key(req.payment_id, Step.AUTHORIZE, s.keyed("authenticate")),
         payment_id=req.payment_id,
         merchant_id=req.merchant_id,
         card_token=req.card.token or "",

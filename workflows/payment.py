@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from collections.abc import Awaitable
 from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from payments import search_attributes as sa
-    from payments.authentication import AuthenticationAnswer
-    from payments.errors import DeclineCode, PaymentError, decline_for
+    from payments.errors import DeclineCode, decline_for
     from payments.models import (
         CancelRequest,
         CaptureMethod,
@@ -27,17 +23,17 @@ with workflow.unsafe.imports_passed_through():
     )
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
-    from payments.webhooks import EVENT_TYPES
-    from workflows import authentication, steps
-    from workflows.authorization import Authorizer, Kind
-    from workflows.failures import failure_of, rejection
+    from workflows import attempts, publish, steps, waits
+    from workflows.authorization import Authorizer, Kind, Outcome
+    from workflows.customer import CustomerUpdates
+    from workflows.failures import failure_of
 
 
 T = TypeVar("T")
 
 
 @workflow.defn
-class PaymentWorkflow:
+class PaymentWorkflow(CustomerUpdates):
     """Balance check, authorize, then capture, cancel or expire; refunds until the window closes."""
 
     # A class attribute so the replay gate's deliberately changed copies (tests/replay) can swap
@@ -59,8 +55,8 @@ class PaymentWorkflow:
         if await self._authorize():
             if request.capture_method is CaptureMethod.AUTOMATIC:
                 await self._auto_capture()
-            await self._await_capture_or_expiry()
-            await self._hold_refund_window()
+            await waits.capture_or_expiry(self._s, lambda: self._locked(self._expire()))
+            await waits.refund_window(self._s)
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Webhooks retry on their own schedule; the payment's status never waited for them.
         await asyncio.gather(*self._notifications, return_exceptions=True)
@@ -73,23 +69,6 @@ class PaymentWorkflow:
             lambda: self._s.status is not PaymentStatus.PENDING and self._s.busy_with is None
         )
         return self._s.view()
-
-    @workflow.update
-    async def answer_challenge(self, answer: AuthenticationAnswer) -> PaymentView:
-        """The customer is back from the 3-D Secure challenge: ask the processor how it ended,
-        then wait for the payment's result (an unanswered challenge answers at once)."""
-        self._checked(lambda: self._s.check_answer(answer))
-        await authentication.confirm(self._s)
-        await workflow.wait_condition(lambda: self._s.authentication is None or self._settled())
-        return self._s.view()
-
-    @answer_challenge.validator
-    def _validate_answer(self, answer: AuthenticationAnswer) -> None:
-        self._checked(lambda: self._s.check_answer(answer))
-
-    def _settled(self) -> bool:
-        waiting = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
-        return self._s.status not in waiting and self._s.busy_with is None
 
     @workflow.query
     def view(self) -> PaymentView:
@@ -112,15 +91,17 @@ class PaymentWorkflow:
 
     @workflow.update
     async def cancel(self, req: CancelRequest) -> PaymentView:
-        """Void an authorized payment."""
-        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+        """Void an authorized payment; a payment waiting for another card ends failed."""
+        self._validate_cancel_request()
+        if self._s.status is PaymentStatus.REQUIRES_PAYMENT_METHOD:
+            return await self._abandon(req.reason)
         self._s.busy_with = PaymentEvent.CANCELED
         await self._locked(self._void(PaymentEvent.CANCELED, req.reason))
         return self._s.view()
 
     @cancel.validator
     def _validate_cancel(self, req: CancelRequest) -> None:
-        self._checked(lambda: self._s.require(PaymentEvent.CANCELED))
+        self._validate_cancel_request()
 
     @workflow.update
     async def refund(self, req: RefundRequest) -> Refund:
@@ -141,13 +122,9 @@ class PaymentWorkflow:
     # -- steps ---------------------------------------------------------------------------------
 
     async def _authorize(self) -> bool:
-        authorizer = self.authorizer(self._s, self._transition)
-        outcome = await authorizer.run()
-        if authentication.needs_authentication(outcome) and workflow.patched(
-            authentication.AUTHENTICATION_PATCH
-        ):
-            sca = authentication.Authentication(self._s, self._transition, authorizer)
-            outcome = await sca.run(outcome)
+        outcome = await self._attempt()
+        if attempts.wants_retry(self._s, outcome) and workflow.patched(attempts.RETRY_PATCH):
+            outcome = await attempts.Retries(self._s, self._transition, self._attempt).run(outcome)
         if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
             self._fail(outcome.event, outcome.code, outcome.detail)
             return False
@@ -155,10 +132,14 @@ class PaymentWorkflow:
         self._s.processor = outcome.processor
         self._s.authorization_id = auth.authorization_id
         self._s.amount_authorized = auth.amount
-        self._transition(
-            PaymentEvent.AUTHORIZED, f"authorization {auth.authorization_id} on {outcome.processor}"
-        )
+        detail = f"authorization {auth.authorization_id} on {outcome.processor}"
+        if self._s.request.retry_on_decline:
+            detail += f" (attempt {self._s.attempt}, card ending {self._s.request.card.last4})"
+        self._transition(PaymentEvent.AUTHORIZED, detail)
         return True
+
+    async def _attempt(self) -> Outcome:
+        return await attempts.authorize_card(self._s, self._transition, self.authorizer)
 
     async def _auto_capture(self) -> None:
         """A failed automatic capture leaves the payment authorized for an operator to capture."""
@@ -167,7 +148,7 @@ class PaymentWorkflow:
             await self._locked(self._capture(self._s.amount_authorized))
         except FailureError:
             workflow.logger.warning("automatic capture failed for %s", self._s.request.payment_id)
-            self._upsert()  # the authorized status was not published while capture was due
+            publish.upsert(self._s)  # the authorized status was not published while capture was due
 
     async def _capture(self, amount: int) -> None:
         try:
@@ -204,35 +185,9 @@ class PaymentWorkflow:
 
     # -- waiting -------------------------------------------------------------------------------
 
-    async def _await_capture_or_expiry(self) -> None:
-        ttl = timedelta(seconds=self._s.request.options.authorization_ttl_seconds)
-        deadline = workflow.now() + ttl
-        while self._s.status is PaymentStatus.AUTHORIZED:
-            remaining = deadline - workflow.now()
-            try:
-                await workflow.wait_condition(
-                    lambda: self._s.status is not PaymentStatus.AUTHORIZED,
-                    timeout=max(remaining, timedelta(seconds=1)),
-                )
-            except TimeoutError:
-                # A capture or cancel under way decides the outcome; expire only when idle.
-                if workflow.now() >= deadline and self._s.busy_with is None:
-                    self._s.busy_with = PaymentEvent.EXPIRED
-                    await self._locked(self._expire())
-
     async def _expire(self) -> None:
         if self._s.status is PaymentStatus.AUTHORIZED:
             await self._void(PaymentEvent.EXPIRED, "authorization window elapsed; hold released")
-
-    async def _hold_refund_window(self) -> None:
-        if self._s.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
-            return
-        window = timedelta(seconds=self._s.request.options.refund_window_seconds)
-        with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(
-                lambda: self._s.status is PaymentStatus.REFUNDED, timeout=window
-            )
-        self._s.refunds_closed = True
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -244,13 +199,6 @@ class PaymentWorkflow:
         finally:
             self._s.busy_with = None
 
-    @staticmethod
-    def _checked(check: Callable[[], T]) -> T:
-        try:
-            return check()
-        except PaymentError as exc:
-            raise rejection(exc) from None
-
     def _fail(self, event: PaymentEvent, code: str, message: str) -> None:
         self._s.failure = Failure(code=code, message=decline_for(code).merchant_message)
         self._transition(event, f"{code}: {message}")
@@ -260,22 +208,6 @@ class PaymentWorkflow:
         self._after_transition()
 
     def _after_transition(self) -> None:
-        """Log, upsert search attributes and emit the webhook for the latest transition."""
-        last = self._s.transitions[-1]
-        workflow.logger.info("payment %s is %s", self._s.request.payment_id, last.to_status.value)
-        # An automatic capture follows its authorization at once, and an authorization follows
-        # its authentication: publish only where they land.
-        capture_due = self._s.request.capture_method is CaptureMethod.AUTOMATIC
-        passing = last.event is PaymentEvent.AUTHENTICATED or (
-            last.event is PaymentEvent.AUTHORIZED and capture_due
-        )
-        if last.from_status is not last.to_status and not passing:
-            self._upsert()
-        if self._s.request.notify and last.event in EVENT_TYPES:
-            self._notifications.append(steps.notify(self._s, last.event))
-
-    def _upsert(self) -> None:
-        updates = [sa.PAYMENT_STATUS.value_set(self._s.status.value)]
-        if self._s.failure is not None:
-            updates.append(sa.PAYMENT_FAILURE_CODE.value_set(self._s.failure.code))
-        workflow.upsert_search_attributes(updates)
+        webhook = publish.after_transition(self._s)
+        if webhook is not None:
+            self._notifications.append(webhook)

@@ -59,10 +59,10 @@ async def check_balance(s: PaymentState, processor: str) -> BalanceCheckResult:
 
 
 def authorize_key(s: PaymentState) -> str:
-    """The authorization's idempotency key (the same on every processor and attempt); after a
+    """The authorization's idempotency key (the same on every processor and retry); after a
     3-D Secure authentication, a key of its own (the first answer, ``authentication_required``,
-    stays stored under the first)."""
-    return idempotency_key(s.request.payment_id, Step.AUTHORIZE, s.authentication_id)
+    stays stored under the first); each card of a ``retry_on_decline`` payment, its own too."""
+    return idempotency_key(s.request.payment_id, Step.AUTHORIZE, s.keyed(s.authentication_id))
 
 
 async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:

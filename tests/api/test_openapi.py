@@ -29,6 +29,7 @@ POSTS = [
     "/v1/payments/{payment_id}/capture",
     "/v1/payments/{payment_id}/cancel",
     "/v1/payments/{payment_id}/refunds",
+    "/v1/payments/{payment_id}/confirm",
     "/v1/webhook_endpoints",
 ]
 

@@ -34,6 +34,7 @@ BRANCHES: tuple[str, ...] = (
     "unknown_outcome_resolved",
     "outcome_unknown_flagged",
     "challenge_approved",
+    "declined_then_paid",
 )
 """One history per branch of ``PaymentWorkflow``; the file is ``corpus/<branch>.json``."""
 

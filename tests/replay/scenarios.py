@@ -25,6 +25,7 @@ from payments.models import RefundRequest as Refund
 from payments.money import Currency, Money
 from payments.status import PaymentStatus
 from stack.checks import http_ok
+from tests.replay import retry_scenarios
 from tests.replay.stack import RecordingStack
 from workflows.payment import PaymentWorkflow
 
@@ -56,6 +57,7 @@ class Context:
         capture: CaptureMethod = CaptureMethod.AUTOMATIC,
         options: PaymentOptions | None = None,
         notify: bool = False,
+        retry_on_decline: bool = False,
     ) -> PaymentView:
         """Tokenize a test card and start a USD payment on ``group``'s worker."""
         raw = RawCard(card_number(card), 12, date.today().year + 2, "123")
@@ -68,6 +70,7 @@ class Context:
             capture_method=capture,
             card=await tokenize_card(self.card_settings, raw, merchant_id=merchant),
             options=options or PaymentOptions(refund_window_seconds=2),
+            retry_on_decline=retry_on_decline,
         )
         return await ops.start_payment(
             self.client_for(group), req, task_queue=self.queues[group], wait_seconds=90
@@ -184,6 +187,7 @@ SCENARIOS: dict[str, Scenario] = {
     "unknown_outcome_resolved": unknown_outcome_resolved,
     "outcome_unknown_flagged": outcome_unknown_flagged,
     "challenge_approved": challenge_approved,
+    "declined_then_paid": retry_scenarios.declined_then_paid,
 }
 
 # Final status and marks (events, and ``step:outcome`` of attempts) the history must show.
@@ -199,6 +203,10 @@ EXPECTED: dict[str, tuple[PaymentStatus, set[str]]] = {
     "unknown_outcome_resolved": (PaymentStatus.CAPTURED, {"inquire:found"}),
     "outcome_unknown_flagged": (PaymentStatus.CAPTURED, {"outcome_unknown", "resolved"}),
     "challenge_approved": (PaymentStatus.CAPTURED, {"requires_action", "authenticated"}),
+    "declined_then_paid": (
+        PaymentStatus.CAPTURED,
+        {"requires_payment_method", "payment_method_attached", "authorize:generic_decline"},
+    ),
 }
 
 

@@ -96,6 +96,9 @@ class Script:
     """The issuer asks for 3-D Secure: CHALLENGE, AUTHENTICATED (frictionless) or FAILED."""
     acs: AuthenticationState = AuthenticationState.CHALLENGE
     """What the processor says the challenge became (CHALLENGE: not answered yet)."""
+    declines: dict[str, ApplicationError] | None = None
+    """If set, authorize remembers each key's decline and answers a repeated key with it, as a
+    real processor does (so a reused key cannot pass for a new card)."""
 
     def __post_init__(self) -> None:
         self.reachable.set()
@@ -179,7 +182,15 @@ class FakeProcessors(FakeAuthentication):
         s = self.scripts[activity.info().workflow_id or ""]
         if s.three_ds is not None and req.authentication_id is None:
             s.fail("authorize", req.processor, declined("authentication_required"))
-        self._run("authorize", req.processor, req.idempotency_key, req.amount.amount)
+        if s.declines is not None and req.idempotency_key in s.declines:
+            queue = s.failures.setdefault(("authorize", req.processor), [])
+            queue.insert(0, s.declines[req.idempotency_key])
+        try:
+            self._run("authorize", req.processor, req.idempotency_key, req.amount.amount)
+        except ApplicationError as err:
+            if s.declines is not None and err.type == ErrorType.CARD_DECLINED:
+                s.declines[req.idempotency_key] = err
+            raise
         expires = datetime.now(UTC) + timedelta(seconds=req.hold_ttl_seconds)
         auth_id = self._id(f"auth_{req.processor}")
         return AuthorizeResult(

@@ -1,0 +1,42 @@
+"""The payment's long waits: the authorization's lifetime and the refund window."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from payments.state import PaymentState
+    from payments.status import PaymentEvent, PaymentStatus
+
+
+async def capture_or_expiry(s: PaymentState, expire: Callable[[], Awaitable[None]]) -> None:
+    """Wait while authorized; when the authorization's time is up and nothing is under way,
+    mark the payment busy expiring and run ``expire``."""
+    ttl = timedelta(seconds=s.request.options.authorization_ttl_seconds)
+    deadline = workflow.now() + ttl
+    while s.status is PaymentStatus.AUTHORIZED:
+        remaining = deadline - workflow.now()
+        try:
+            await workflow.wait_condition(
+                lambda: s.status is not PaymentStatus.AUTHORIZED,
+                timeout=max(remaining, timedelta(seconds=1)),
+            )
+        except TimeoutError:
+            # A capture or cancel under way decides the outcome; expire only when idle.
+            if workflow.now() >= deadline and s.busy_with is None:
+                s.busy_with = PaymentEvent.EXPIRED
+                await expire()
+
+
+async def refund_window(s: PaymentState) -> None:
+    """Keep a captured payment open for refunds until its window closes (or all is refunded)."""
+    if s.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
+        return
+    window = timedelta(seconds=s.request.options.refund_window_seconds)
+    with contextlib.suppress(TimeoutError):
+        await workflow.wait_condition(lambda: s.status is PaymentStatus.REFUNDED, timeout=window)
+    s.refunds_closed = True
