@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError, Internal, InvalidRequest, NotFound, Unavailable
@@ -78,10 +78,14 @@ async def call(work: Awaitable[T], *, wait: float) -> T:
     Raises:
         Unavailable: ``outcome_unknown`` on timeout, ``temporal_unavailable`` if not reached.
         ApiError: Another RPC error, as ``RPC_ANSWERS`` maps it.
+        asyncio.CancelledError: The request itself was cancelled.
     """
     try:
         return await asyncio.wait_for(work, timeout=wait)
-    except TimeoutError:
+    except (TimeoutError, RPCTimeoutOrCancelledError):
+        # An update cancelled by the timeout raises the SDK's own error, not TimeoutError; it
+        # was sent (or not) all the same, and its id lets the retry attach to it.
+        _cancelled_from_outside()
         raise unknown_outcome() from None
     except RPCError as exc:
         raise rpc_answer(exc) from None
@@ -90,6 +94,14 @@ async def call(work: Awaitable[T], *, wait: float) -> T:
         if "connect" in str(exc).lower():
             raise unreachable() from None
         raise
+
+
+def _cancelled_from_outside() -> None:
+    # The SDK turns any cancellation into its timeout error; the request's own must not
+    # become an answer.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def accepted_view(client: Client, req: PaymentRequest) -> PaymentView:

@@ -30,6 +30,14 @@ UNREACHABLE = frozenset(
 )
 
 
+class StartUnconfirmed(TimeoutError):
+    """A start did not reach Temporal within its wait: the workflow may or may not come to be.
+
+    A ``TimeoutError`` (outcome unknown), never "no such payment": the workflow id is the
+    payment id, so sending the same start again joins the first if it did land.
+    """
+
+
 def refusal(err: ApplicationError) -> PaymentError:
     """The domain error a workflow update refused with (``workflows.failures.rejection``).
 

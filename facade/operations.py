@@ -21,8 +21,9 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
-from facade.errors import UNREACHABLE, guard
+from facade.errors import UNREACHABLE, StartUnconfirmed, as_payment_error, guard
 from payments import search_attributes as sa
 from payments.authentication import AuthenticationAnswer
 from payments.models import (
@@ -40,6 +41,7 @@ from workflows.payment import PaymentWorkflow
 
 __all__ = [
     "UNREACHABLE",
+    "StartUnconfirmed",
     "cancel",
     "capture",
     "initial_search_attributes",
@@ -73,7 +75,11 @@ async def start_payment(
     """Start the workflow and wait (bounded) for the authorization result in one round trip.
 
     The API passes ``REJECT_DUPLICATE``: its payment ids derive from idempotency keys, so a
-    closed payment with the id must never get a second run.
+    closed payment with the id must never get a second run. After ``wait_seconds`` the
+    payment's view is queried (only a live worker answers).
+
+    Raises:
+        StartUnconfirmed: Temporal has no such workflow yet; the same start again is safe.
     """
     start = WithStartWorkflowOperation(
         PaymentWorkflow.run,
@@ -91,7 +97,14 @@ async def start_payment(
         return await asyncio.wait_for(update, timeout=wait_seconds)
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # Cancelled by the timeout, the SDK may raise its own error instead of TimeoutError.
-        return await payment_view(client, req.payment_id)
+        pass
+    try:
+        return await _handle(client, req.payment_id).query(PaymentWorkflow.view)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise as_payment_error(exc) from None
+    # Not "no such payment": our own start has not reached Temporal yet, and still may.
+    raise StartUnconfirmed(f"the start of {req.payment_id} is not confirmed yet")
 
 
 def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]:
