@@ -58,6 +58,7 @@ def test_only_transient_failures_are_retried() -> None:
         ErrorType.PROCESSOR_ERROR,
         ErrorType.OUTCOME_UNKNOWN,
         ErrorType.WEBHOOK_UNDELIVERED,
+        ErrorType.STORE_UNAVAILABLE,
     }
     assert set(non_retryable_error_types()) == {t.value for t in ErrorType} - retried
     assert "CardDeclined" in non_retryable_error_types()
