@@ -172,7 +172,7 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         settings = client_settings(stack)
         approved, special = await cards(settings)
         spread = opts.chaos_seconds() * 0.8
-        with_3ds = opts.secondary != "stripe"  # the Stripe connector has no 3-D Secure
+        with_3ds = opts.secondary != "stripe"  # the 3-D Secure check reads simulators only
         plans = make_plans(opts.seed, opts.payments, spread, APPROVED_CARDS, challenges=with_3ds)
         box = ClientBox(settings)
         driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout)
