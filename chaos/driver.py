@@ -15,8 +15,10 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from chaos import challenges
+from chaos.challenges import ChallengeLog
 from chaos.client import ClientBox
-from chaos.plans import EXPIRY_SECONDS, SHORT_WINDOW_SECONDS, Kind, Plan, expected
+from chaos.plans import CHALLENGES, EXPIRY_SECONDS, SHORT_WINDOW_SECONDS, Kind, Plan, expected
 from facade import operations as ops
 from payments.errors import StateConflict
 from payments.models import (
@@ -40,17 +42,27 @@ SETTLED_AFTER_CAPTURE = (
 MerchantCards = dict[str, list[CardFacts]]
 """Approved cards' tokens by merchant: a token pays only for the merchant that created it."""
 MerchantSpecial = dict[str, dict[str, CardFacts]]
-"""The ``decline`` and ``insufficient`` test cards' tokens, by merchant."""
+"""The ``decline``, ``insufficient`` and ``challenge`` test cards' tokens, by merchant."""
+SPECIAL = {Kind.DECLINE: "decline", Kind.INSUFFICIENT: "insufficient",
+           **{k: "challenge" for k in CHALLENGES}}  # fmt: skip
 
 
 class Driver:
     """Runs plans against one task queue with tokenized cards."""
 
     def __init__(
-        self, box: ClientBox, task_queue: str, cards: MerchantCards, special: MerchantSpecial
+        self,
+        box: ClientBox,
+        task_queue: str,
+        cards: MerchantCards,
+        special: MerchantSpecial,
+        authentication_timeout: int = 25,
     ) -> None:
-        """Tokens per merchant; ``special`` holds the ``decline`` and ``insufficient`` cards."""
+        """Tokens per merchant; ``special`` holds the ``SPECIAL`` cards. Challenges left
+        unanswered end after ``authentication_timeout`` seconds."""
         self.box = box
+        self.authentication_timeout = authentication_timeout
+        self.challenges = ChallengeLog()
         self.task_queue = task_queue
         self.cards = cards
         self.special = special
@@ -74,6 +86,8 @@ class Driver:
     async def _drive(self, plan: Plan) -> None:
         await asyncio.sleep(plan.start_at)
         await self.box.call(lambda c: self._start(c, plan), self.deadline)
+        if plan.kind in CHALLENGES:
+            await challenges.drive_challenge(self, plan, self.challenges)
         if plan.manual:
             await self._settle_hold(plan)
         if plan.refunds:
@@ -98,7 +112,7 @@ class Driver:
                 c, pid, "chaos", update_id=f"{pid}-cancel"))  # fmt: skip
 
     def _request(self, plan: Plan) -> PaymentRequest:
-        special = {Kind.DECLINE: "decline", Kind.INSUFFICIENT: "insufficient"}.get(plan.kind)
+        special = SPECIAL.get(plan.kind)
         mine = self.cards[plan.merchant]
         card = self.special[plan.merchant][special] if special else mine[plan.card]
         window = 30 * 86400 if plan.refunds else SHORT_WINDOW_SECONDS
@@ -109,8 +123,10 @@ class Driver:
             amount=Money(amount=plan.amount, currency=plan.currency),
             capture_method=CaptureMethod.MANUAL if plan.manual else CaptureMethod.AUTOMATIC,
             card=card,
-            options=PaymentOptions(refund_window_seconds=window, authorization_ttl_seconds=ttl),
-        )
+            options=PaymentOptions(refund_window_seconds=window, authorization_ttl_seconds=ttl,
+                                   authentication_timeout_seconds=self.authentication_timeout),
+            authentication=challenges.urls(plan.payment_id) if plan.kind in CHALLENGES else None,
+        )  # fmt: skip
 
     async def _start(self, client: Client, plan: Plan) -> PaymentView:
         try:

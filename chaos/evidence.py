@@ -143,3 +143,9 @@ class Evidence:
     log_hits: list[str]
     processor_requests: dict[str, int] = field(default_factory=dict)
     """Stripe: PaymentIntent creates and lists received (``chaos.stripe_books``)."""
+    authentications: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """3-D Secure authentications per payment at the simulators' access control servers."""
+    challenge_windows: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Per challenge payment: when its challenge was open (monotonic seconds)."""
+    kill_times: list[float] = field(default_factory=list)
+    """When workers were SIGKILLed (monotonic seconds)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,8 @@ class Tally:
     worker_ready_seconds: list[float] = field(default_factory=list)
     server_down_seconds: list[float] = field(default_factory=list)
     """From each SIGKILL until the restarted server served the namespace again."""
+    kill_times: list[float] = field(default_factory=list)
+    """``time.monotonic()`` of each kill event, to tell which challenge waits it hit."""
     fault_windows: Counter[str] = field(default_factory=Counter)
     fault_seconds: float = 0.0
 
@@ -55,17 +58,20 @@ class Monkey:
         self.rng.shuffle(self.events)
         self.gap = gap
         self.tally = Tally()
+        self._lock = asyncio.Lock()
 
     async def run(self) -> Tally:
         """Play every event; restart anything that died on its own before each one."""
         for event in self.events:
             await asyncio.sleep(self.rng.uniform(*self.gap))
+            async with self._lock:  # a worker killed by kill_all_when is not "unexpected"
+                await self.heal()
+                if event == "worker":
+                    await self._kill_workers()
+                else:
+                    await self._restart_server()
+        async with self._lock:
             await self.heal()
-            if event == "worker":
-                await self._kill_workers()
-            else:
-                await self._restart_server()
-        await self.heal()
         return self.tally
 
     async def heal(self) -> None:
@@ -74,10 +80,24 @@ class Monkey:
             self.tally.unexpected_worker_exits += 1
             self.tally.worker_ready_seconds.append(await self.stack.start_worker(i))
 
-    async def _kill_workers(self) -> None:
+    async def kill_all_when(self, opened: asyncio.Event, stop: asyncio.Event) -> None:
+        """SIGKILL every worker once ``opened`` is set (a payment waits for its challenge);
+        nothing if ``stop`` comes first."""
+        waits = {asyncio.ensure_future(opened.wait()), asyncio.ensure_future(stop.wait())}
+        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        if stop.is_set():
+            return
+        async with self._lock:
+            await self._kill_workers(everyone=True)
+
+    async def _kill_workers(self, everyone: bool = False) -> None:
         # Now and then every worker at once, so in-flight tasks have nowhere to go.
         count = len(self.stack.workers)
-        victims = list(range(count)) if self.rng.random() < 0.2 else [self.rng.randrange(count)]
+        everyone = everyone or self.rng.random() < 0.2
+        victims = list(range(count)) if everyone else [self.rng.randrange(count)]
+        self.tally.kill_times.append(time.monotonic())
         for i in victims:
             self.stack.kill_worker(i)
         self.tally.kill_events += 1

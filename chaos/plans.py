@@ -27,11 +27,19 @@ class Kind(StrEnum):
     EXPIRE = "expire"  # manual with a short authorization window: the timer voids it
     DECLINE = "decline"  # generic_decline at authorization
     INSUFFICIENT = "insufficient"  # insufficient_funds at the balance check
+    CHALLENGE_APPROVE = "challenge_approve"  # 3-D Secure challenge approved, then captured
+    CHALLENGE_DENY = "challenge_deny"  # 3-D Secure challenge denied: authentication_failed
+    CHALLENGE_TIMEOUT = "challenge_timeout"  # never answered: authentication_timeout
+
+
+CHALLENGES = (Kind.CHALLENGE_APPROVE, Kind.CHALLENGE_DENY, Kind.CHALLENGE_TIMEOUT)
+AUTOMATIC = (Kind.AUTO, Kind.AUTO_REFUND, Kind.DECLINE, Kind.INSUFFICIENT, *CHALLENGES)
 
 
 WEIGHTS = {Kind.AUTO: 22, Kind.AUTO_REFUND: 14, Kind.MANUAL: 16, Kind.MANUAL_REFUND: 12,
            Kind.HOLD: 5, Kind.CANCEL: 6, Kind.EXPIRE: 5, Kind.DECLINE: 10,
-           Kind.INSUFFICIENT: 10}  # fmt: skip
+           Kind.INSUFFICIENT: 10, Kind.CHALLENGE_APPROVE: 8, Kind.CHALLENGE_DENY: 4,
+           Kind.CHALLENGE_TIMEOUT: 3}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class Plan:
     @property
     def manual(self) -> bool:
         """Whether the plan uses manual capture."""
-        return self.kind not in (Kind.AUTO, Kind.AUTO_REFUND, Kind.DECLINE, Kind.INSUFFICIENT)
+        return self.kind not in AUTOMATIC
 
     def refund_id(self, n: int) -> str:
         """The refund id (and update id) of the plan's ``n``-th refund."""
@@ -78,6 +86,10 @@ def expected(plan: Plan) -> Expected:
         return Expected(PaymentStatus.FAILED, failure_code=DeclineCode.GENERIC_DECLINE.value)
     if plan.kind is Kind.INSUFFICIENT:
         return Expected(PaymentStatus.FAILED, failure_code=DeclineCode.INSUFFICIENT_FUNDS.value)
+    if plan.kind is Kind.CHALLENGE_DENY:
+        return Expected(PaymentStatus.FAILED, failure_code=DeclineCode.AUTHENTICATION_FAILED.value)
+    if plan.kind is Kind.CHALLENGE_TIMEOUT:
+        return Expected(PaymentStatus.FAILED, failure_code=DeclineCode.AUTHENTICATION_TIMEOUT.value)
     simple = {Kind.HOLD: PaymentStatus.AUTHORIZED, Kind.CANCEL: PaymentStatus.CANCELED,
               Kind.EXPIRE: PaymentStatus.EXPIRED}  # fmt: skip
     if plan.kind in simple:
@@ -107,13 +119,27 @@ def _refunds(rng: random.Random, captured: int) -> tuple[int, ...]:
     return (first, rest)
 
 
-def make_plans(seed: int, count: int, spread_seconds: float, cards: int) -> list[Plan]:
-    """``count`` plans from ``seed``, starts spread uniformly over ``spread_seconds``."""
+def _kinds(rng: random.Random, count: int, challenges: bool) -> list[Kind]:
+    """Seeded kinds; with ``challenges``, each challenge kind at least once (in 9+ plans)."""
+    weights = {k: w for k, w in WEIGHTS.items() if challenges or k not in CHALLENGES}
+    kinds = rng.choices(list(weights), list(weights.values()), k=count)
+    if challenges and count >= 3 * len(CHALLENGES):
+        for n, kind in enumerate(CHALLENGES):
+            if kind not in kinds:  # early plans: their challenges wait through the chaos
+                kinds[1 + 2 * n] = kind
+    return kinds
+
+
+def make_plans(
+    seed: int, count: int, spread_seconds: float, cards: int, *, challenges: bool = True
+) -> list[Plan]:
+    """``count`` plans from ``seed``, starts spread uniformly over ``spread_seconds``.
+
+    ``challenges``: 3-D Secure challenge cards in the mix (every processor must have 3-D Secure).
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
-    kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
     plans = []
-    for i in range(count):
-        kind = rng.choices(kinds, weights)[0]
+    for i, kind in enumerate(_kinds(rng, count, challenges)):
         currency = rng.choices([Currency.USD, Currency.EUR, Currency.JPY], [6, 3, 1])[0]
         amount = _amount(rng, currency)
         capture = None

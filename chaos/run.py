@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from chaos import report
+from chaos.challenge_checks import challenges, read_authentications
+from chaos.challenges import CHALLENGE_CARD
 from chaos.checks import all_checks
 from chaos.client import ClientBox
 from chaos.driver import Driver, MerchantCards, MerchantSpecial, settle
@@ -45,6 +47,9 @@ class Options:
     settle_seconds: float = 180.0
     secondary: str = "simulator"
     """``stripe``: localstripe behind the Stripe connector instead of a second simulator."""
+    authentication_timeout: int = 25
+    """``PAYMENTS_AUTHENTICATION_TIMEOUT_SECONDS`` of the challenge payments (the driver sets it
+    in their options, as the API does from that setting)."""
 
     def chaos_seconds(self) -> float:
         """A rough length of the chaos phase, to spread payment starts over it."""
@@ -88,6 +93,7 @@ async def cards(settings: Settings) -> tuple[MerchantCards, MerchantSpecial]:
                 for name, number in (
                     ("decline", "4000000000000002"),
                     ("insufficient", "4000000000009995"),
+                    ("challenge", CHALLENGE_CARD),
                 )
             }
     return approved, special
@@ -100,7 +106,7 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
     lock = asyncio.Lock() if stack.secondary == "stripe" else None
     cycler = FaultCycler(SimulatorAdmin(stack.simulator_url), opts.seed + 2, monkey.tally, lock)
     stop = asyncio.Event()
-    runs = [cycler.run(stop)]
+    runs = [cycler.run(stop), monkey.kill_all_when(driver.challenges.opened, stop)]
     if lock is not None:  # lost answers at Stripe too, or its inquiry is never asked
         staller = StripeStaller(stack.procs["secondary"][0], opts.seed + 3, monkey.tally, lock)
         runs.append(staller.run(stop))
@@ -122,7 +128,7 @@ async def _chaos(stack: ChaosStack, opts: Options, driver: Driver, plans: list[P
 
 
 async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: list[Plan],
-                    opts: Options) -> Evidence:  # fmt: skip
+                    opts: Options, monkey: Monkey) -> Evidence:  # fmt: skip
     views = await settle(driver, plans, time.monotonic() + opts.settle_seconds)
     requests: dict[str, int] = {}
     if stack.secondary == "stripe":  # before the evidence's own lists below
@@ -139,8 +145,12 @@ async def _evidence(stack: ChaosStack, box: ClientBox, driver: Driver, plans: li
     errors = {p.payment_id: driver.errors.get(p.payment_id, "driver did not finish")
               for p in plans}  # fmt: skip
     driver_errors = {pid: e for pid, e in errors.items() if e}
+    sims = [stack.run_dir / "simulator.db"]
+    sims += [stack.run_dir / "secondary.db"] if stack.secondary != "stripe" else []
+    auths = await asyncio.to_thread(read_authentications, sims)
     return Evidence(views, driver_errors, ledgers, histories, worker_log_hits(stack.logs),
-                    requests)  # fmt: skip
+                    requests, auths, driver.challenges.windows,
+                    monkey.tally.kill_times)  # fmt: skip
 
 
 def keep(stack: ChaosStack, evidence: Evidence, folder: Path) -> None:
@@ -161,12 +171,15 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
                     secondary=opts.secondary) as stack:  # fmt: skip
         settings = client_settings(stack)
         approved, special = await cards(settings)
-        plans = make_plans(opts.seed, opts.payments, opts.chaos_seconds() * 0.8, APPROVED_CARDS)
+        spread = opts.chaos_seconds() * 0.8
+        with_3ds = opts.secondary != "stripe"  # the 3-D Secure check reads simulators only
+        plans = make_plans(opts.seed, opts.payments, spread, APPROVED_CARDS, challenges=with_3ds)
         box = ClientBox(settings)
-        driver = Driver(box, stack.task_queue, approved, special)
+        driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout)
         monkey = await _chaos(stack, opts, driver, plans)
-        evidence = await _evidence(stack, box, driver, plans, opts)
+        evidence = await _evidence(stack, box, driver, plans, opts, monkey)
         verdicts, stats = all_checks(plans, evidence)
+        verdicts += [v for v in [challenges(plans, evidence)] if v]
         stats |= {"client_retries": box.retries, "client_reconnects": box.reconnects,
                   **evidence.processor_requests}  # fmt: skip
         out = report.build(options=asdict(opts), plans=plans, tally=monkey.tally,

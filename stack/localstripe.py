@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 from localstripe import resources, server
 
-from stack import localstripe_compat
+from stack import localstripe_3ds, localstripe_compat
 
 
 def _memory_only() -> None:
@@ -82,12 +82,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="answer as Stripe documents where localstripe differs (stack/localstripe_compat.py)",
     )
+    parser.add_argument(
+        "--stripe-3ds",
+        action="store_true",
+        help="only the 3-D Secure redirect and its test page (stack/localstripe_3ds.py)",
+    )
     args = parser.parse_args(argv)
     _memory_only()
     _cvc_optional()
     _created_filter()
     if args.stripe_compat:
         localstripe_compat.apply()
+    if args.stripe_compat or args.stripe_3ds:
+        localstripe_3ds.apply()
     asyncio.run(_serve(args.port))
 
 

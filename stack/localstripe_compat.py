@@ -10,9 +10,12 @@ the connector sends exactly what it sends to Stripe:
   ``decline_code`` ``generic_decline`` and ``insufficient_funds`` (the chaos harness's decline
   plans, when the primary is down and they fail over); localstripe approves both;
 - a PaymentIntent reports ``amount_received`` (what was captured, after a partial capture);
-  localstripe leaves it out, so a partial capture would read as the full amount.
+  localstripe leaves it out, so a partial capture would read as the full amount;
+- 3-D Secure answers ``next_action.redirect_to_url`` with a test stand-in for Stripe's page
+  (``stack/localstripe_3ds.py``, applied by the launcher with this set or on its own).
 
-The conformance suite's localstripe target runs without them: it tests localstripe as it is.
+The conformance suite's localstripe target runs without them (it tests localstripe as it is),
+except the 3-D Secure page, which localstripe has no counterpart of (``--stripe-3ds``).
 """
 
 from __future__ import annotations

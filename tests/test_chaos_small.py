@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chaos.challenge_checks import CHALLENGE_CHECK
 from chaos.checks import DUPLICATES
 from stack.commands import REPO_ROOT
 
@@ -27,6 +28,9 @@ def test_quick_chaos_run_passes(tmp_path: Path) -> None:
     assert report["payments"] == 30
     assert chaos["workers_sigkilled"] >= 5 and chaos["server_restarts"] == 1
     assert sum(chaos["fault_windows"].values()) >= 1
+    # 3-D Secure challenges approved, denied and left to time out, a worker killed mid-wait.
+    assert {"challenge_approve", "challenge_deny", "challenge_timeout"} <= set(report["mix"])
+    assert any(c["name"] == CHALLENGE_CHECK for c in report["checks"])
     assert done.returncode == 0 and report["passed"], done.stdout[-4000:] + done.stderr[-2000:]
 
 

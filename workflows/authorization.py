@@ -26,6 +26,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.failures import cause_of, failure_of
 
 ATTEMPTS_PER_PROCESSOR = 3
+AUTHENTICATED_WAIT_PATCH = "authenticated-waits-for-its-processor"
+"""Patch id: after 3-D Secure, an unreachable processor is waited for, not given up on."""
+AUTHENTICATED_PAUSE = timedelta(seconds=5)
 
 
 class Kind(StrEnum):
@@ -93,9 +96,25 @@ class Authorizer:
         """Authorize again at ``name`` after 3-D Secure (no balance check, no failover: the
         authentication exists at that processor only)."""
         outcome = await self._attempts(name)
+        if outcome.kind is Kind.FAILOVER and workflow.patched(AUTHENTICATED_WAIT_PATCH):
+            outcome = await self._wait_for(name, outcome)
         if outcome.kind is Kind.FAILOVER:
             detail = f"authenticated processor unavailable: {outcome.detail}"
             return Outcome(Kind.REFUSED, detail=detail)
+        return outcome
+
+    async def _wait_for(self, name: str, outcome: Outcome) -> Outcome:
+        """Try ``name`` again for up to the authentication timeout (durable timers).
+
+        The customer has answered the challenge; a short outage at the one processor that holds
+        the authentication must not throw that away (found by the chaos harness).
+        """
+        until = workflow.now() + timedelta(
+            seconds=self._s.request.options.authentication_timeout_seconds
+        )
+        while outcome.kind is Kind.FAILOVER and workflow.now() + AUTHENTICATED_PAUSE < until:
+            await workflow.sleep(AUTHENTICATED_PAUSE)
+            outcome = await self._attempts(name)
         return outcome
 
     def _record(self, processor: str, step: str, outcome: str, detail: str | None = None) -> None:

@@ -39,6 +39,7 @@ from processors.stripe.failures import failure_of, refund_failure
 from processors.stripe.inquiry import answer, applied
 from processors.stripe.lookup import Lookup
 from processors.stripe.money import check_amount
+from processors.stripe.three_ds import StripeAuthentication
 
 KIND = "stripe"
 CAPABILITIES = Capabilities(
@@ -50,22 +51,20 @@ CAPABILITIES = Capabilities(
             Capability.INQUIRY_BY_KEY,
             Capability.EFFECTS_REPORT,
             Capability.PROCESSOR_PAYMENT_METHODS,
+            Capability.THREE_D_SECURE,
         }
     ),
     currencies=frozenset(Currency),
 )
-"""No balance check, ledger check or caller-chosen hold lifetime (Stripe holds 7 days). No 3-D
-Secure: localstripe answers a challenge card only with ``next_action.type`` ``use_stripe_sdk``
-(Stripe.js) and completes it through a private ``_authenticate`` call, never a
-``redirect_to_url`` page, so a challenge could not be tested end to end; a ``requires_action``
-intent stays ``authentication_required`` and the payment fails with it."""
+"""No balance check, ledger check or caller-chosen hold lifetime (Stripe holds 7 days). 3-D
+Secure through ``redirect_to_url`` (``processors.stripe.three_ds``)."""
 
 
 def _unsupported(what: str) -> ProcessorFailure:
     return ProcessorFailure(ErrorType.INVALID_REQUEST, "unsupported", f"stripe has no {what}")
 
 
-class StripeProcessor:
+class StripeProcessor(StripeAuthentication):
     """One Stripe account (or a fake of its API at ``base_url``) over a shared aiohttp session."""
 
     kind = KIND
@@ -116,13 +115,16 @@ class StripeProcessor:
 
     async def authorize(self, req: AuthorizeRequest) -> Authorization:
         """A PaymentIntent confirmed for capture, on the merchant's own PaymentMethod (``pm_...``)
-        or on one created from the vault card."""
+        or on one created from the vault card; after 3-D Secure, the authenticated intent."""
         check_amount(req.amount, charge=True)
-        key = req.idempotency_key
-        pm_id = req.payment_method_id or await self._card_method(req)
-        params = wire.intent_params(req, pm_id)
-        intents = self._client.v1.payment_intents
-        pi = await self._call(intents.create_async(params, {"idempotency_key": key}))  # type: ignore[arg-type]
+        if req.authentication_id is not None:
+            pi = await self.authenticated_intent(req.authentication_id, req.payment_id)
+        else:
+            key = req.idempotency_key
+            pm_id = req.payment_method_id or await self._card_method(req)
+            params = wire.intent_params(req, pm_id)
+            intents = self._client.v1.payment_intents
+            pi = await self._call(intents.create_async(params, {"idempotency_key": key}))  # type: ignore[arg-type]
         failure = wire.not_held(pi)
         if failure is not None:
             raise failure

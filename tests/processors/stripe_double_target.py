@@ -29,10 +29,11 @@ STRIPE_CAPABILITIES = frozenset(
         Capability.INQUIRY_BY_KEY,
         Capability.EFFECTS_REPORT,
         Capability.PROCESSOR_PAYMENT_METHODS,
+        Capability.THREE_D_SECURE,
     }
 )
 """What Stripe does for the connector (``processors.stripe.CAPABILITIES``): no balance check,
-no hold lifetime of ours (a manual-capture hold lasts 7 days), no ledger check, 3DS later."""
+no hold lifetime of ours (a manual-capture hold lasts 7 days), no ledger check."""
 STRIPE_CARDS = {
     DeclineCode.GENERIC_DECLINE: "4000000000000002",
     DeclineCode.INSUFFICIENT_FUNDS: "4000000000009995",

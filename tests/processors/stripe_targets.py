@@ -46,10 +46,14 @@ class LocalStripe:
 
 
 @contextmanager
-def local_stripe(run_dir: Path) -> Iterator[LocalStripe]:
-    """Start localstripe through ``stack.localstripe`` (loopback, OS-picked port, memory state)."""
+def local_stripe(run_dir: Path, flag: str = "--stripe-3ds") -> Iterator[LocalStripe]:
+    """Start localstripe through ``stack.localstripe`` (loopback, OS-picked port, memory state).
+
+    ``--stripe-3ds``: only the 3-D Secure page, which localstripe has none of; ``--stripe-compat``
+    as the stack runs it.
+    """
     log = (run_dir / "localstripe.log").open("w")
-    cmd = [sys.executable, "-m", "stack.localstripe"]
+    cmd = [sys.executable, "-m", "stack.localstripe", flag]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
     os.environ[KEY_ENV] = "sk_test_localstripe"
     try:

@@ -3,8 +3,8 @@
 It answers the official ``stripe`` SDK (sync and async) for the calls the Stripe connector
 makes, with the behaviour the documentation promises, so that the conformance suite can check
 the connector against refusals, declines, idempotency and network faults that localstripe does
-not reproduce. It is a test tool: in memory, 127.0.0.1 only, no webhooks, no 3DS flow, no
-Charges API.
+not reproduce. It is a test tool: in memory, 127.0.0.1 only, no webhooks, no Charges API;
+3-D Secure by redirect only (``three_ds.py``), no Stripe.js flow.
 
 Sources relied on (Stripe's API reference and guides):
 

@@ -21,6 +21,7 @@ from types import TracebackType
 from aiohttp import web
 from pydantic import ValidationError
 
+from tests.stripe_double import three_ds
 from tests.stripe_double.admin import DoubleAdmin
 from tests.stripe_double.faults import Fault
 from tests.stripe_double.server import DOUBLE, Double, stripe_api
@@ -61,6 +62,10 @@ async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def _three_ds_page(request: web.Request) -> web.Response:
+    return await three_ds.page(request, request.app[DOUBLE].ledger)
+
+
 def make_app(double: Double | None = None) -> web.Application:
     """The application answering Stripe's routes and the admin routes."""
     app = web.Application()
@@ -72,6 +77,7 @@ def make_app(double: Double | None = None) -> web.Application:
     app.router.add_post("/__double/search_lag", _search_lag)
     app.router.add_get("/__double/health", _health)
     app.router.add_route("*", "/v1/{tail:.*}", stripe_api)
+    app.router.add_route("*", three_ds.PAGE + "{pi}", _three_ds_page)
     return app
 
 

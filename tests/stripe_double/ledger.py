@@ -42,6 +42,8 @@ class Ledger:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.setups: dict[str, dict[str, Any]] = {}
         self._seq = itertools.count()  # orders objects created in the same second
+        self.origin = "http://127.0.0.1"
+        """Where clients reach the double (its 3-D Secure page's URLs), from the last request."""
         self.search_lag = 0.0
         """Seconds before a new object shows in search (``POST /__double/search_lag``)."""
 

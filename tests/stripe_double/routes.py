@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.stripe_double import listing, moves, setup
+from tests.stripe_double import listing, moves, setup, three_ds
 from tests.stripe_double.ledger import Ledger
 from tests.stripe_double.wire import StripeError, public
 
@@ -77,8 +77,9 @@ ROUTES: list[tuple[str, re.Pattern[str], str, Handler]] = [
             "POST",
             r"/v1/payment_intents/(pi_\w+)/confirm",
             "payment_intents.confirm",
-            lambda lg, i, p: lg.confirm(i, p),
+            three_ds.confirm,
         ),
+        ("POST", r"/v1/payment_intents/(pi_\w+)", "payment_intents.update", three_ds.update),
         ("POST", r"/v1/payment_intents/(pi_\w+)/capture", "payment_intents.capture", moves.capture),
         ("POST", r"/v1/payment_intents/(pi_\w+)/cancel", "payment_intents.cancel", moves.cancel),
         (

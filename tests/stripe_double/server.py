@@ -127,6 +127,7 @@ def _scope(request: web.Request) -> tuple[str, str] | None:
 async def stripe_api(request: web.Request) -> web.Response:
     """Every ``/v1/...`` request."""
     double: Double = request.app[DOUBLE]
+    double.ledger.origin = str(request.url.origin())
     if api_key(request) is None:
         err = StripeError(401, "invalid_request_error", "Invalid API Key provided.")
         return _answer(*_error(err, executed=False))

@@ -202,7 +202,7 @@ def test_the_sdk_never_logs_request_bodies(monkeypatch: pytest.MonkeyPatch) -> N
         quiet_sdk_logs()
 
 
-def test_stripe_declares_no_3ds_and_is_no_authenticator() -> None:
-    # localstripe offers 3-D Secure only as use_stripe_sdk, never redirect_to_url: not faked.
-    assert not CAPABILITIES.has(Capability.THREE_D_SECURE)
-    assert not issubclass(StripeProcessor, Authenticator)
+def test_stripe_declares_3ds_and_is_an_authenticator() -> None:
+    # Proven on localstripe with the redirect_to_url stand-in (stack/localstripe_3ds.py).
+    assert CAPABILITIES.has(Capability.THREE_D_SECURE)
+    assert issubclass(StripeProcessor, Authenticator)

@@ -12,7 +12,7 @@ from payments.errors import StateConflict, ValidationFailed
 from payments.models import PaymentOptions
 from payments.status import PaymentEvent, PaymentStatus
 from tests.factories import payment_request
-from tests.workflows.fakes import Script
+from tests.workflows.fakes import Script, unavailable
 from tests.workflows.harness import Tier
 
 _S, _E, _A = PaymentStatus, PaymentEvent, AuthenticationState
@@ -110,3 +110,14 @@ async def test_a_processor_without_3ds_fails_authentication_required(tier: Tier)
     view = await tier.start(req, Script(three_ds=_A.UNSUPPORTED))
     assert view.status is _S.FAILED
     assert view.failure is not None and view.failure.code == "authentication_required"
+
+
+async def test_an_outage_after_the_approval_is_waited_out(tier: Tier) -> None:
+    # Found by the chaos harness: the authenticated processor down for longer than its three
+    # attempts failed a payment whose customer had approved the challenge.
+    script = _challenge()
+    pid = await _waiting(tier, script)
+    script.acs = _A.AUTHENTICATED
+    script.fail("authorize", "primary", *[unavailable() for _ in range(5)])
+    assert await _answer(tier, pid) is _S.CAPTURED
+    assert tier.fake.effects(pid)[-2:] == ["authorize", "capture"]
