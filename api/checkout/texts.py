@@ -40,7 +40,7 @@ TEXTS: dict[Language, dict[str, str]] = {
         "title": "付款",
         "pay_to": "向 {merchant} 付款",
         "number": "卡号",
-        "expiry": "有效期（月/年，MM/YY）",
+        "expiry": "有效期（MM/YY）",
         "cvc": "安全码（CVC）",
         "name": "持卡人姓名（选填）",
         "pay": "支付 {amount}",
