@@ -138,3 +138,26 @@ async def test_submits_are_limited_per_session(http: httpx.AsyncClient, merchant
     form = _form((await http.get(made["url"])).text, exp="13/40")
     answers = [(await http.post(made["url"], data=form)).status_code for _ in range(11)]
     assert answers == [400] * 10 + [429]
+
+
+async def test_a_form_from_before_the_last_card_tries_nothing(
+    http: httpx.AsyncClient, merchant: Merchant
+) -> None:
+    made = await _create(http, merchant)
+    declined = await http.post(
+        made["url"], data=_form((await http.get(made["url"])).text, "decline")
+    )
+    assert (
+        "Your card was declined." in declined.text and 'name="attempt" value="2"' in declined.text
+    )
+    second = _form(declined.text, "insufficient")
+    again = await http.post(made["url"], data=second)
+    assert 'name="attempt" value="3"' in again.text
+    # The second card's form once more (a reload that re-posts, a second tab): shown, not tried.
+    stale = await http.post(made["url"], data={**second, "number": card_number("visa")})
+    assert stale.status_code == 409 and "This form is out of date." in stale.text
+    session = await http.get(f"/v1/checkout_sessions/{made['id']}", headers=merchant.headers())
+    pid = session.json()["payment_id"]
+    events = (await http.get(f"/v1/payments/{pid}/events", headers=merchant.headers())).json()
+    tried = [e for e in events["data"] if e["event"] == "requires_payment_method"]
+    assert len(tried) == 2 and not any(e["event"] == "authorized" for e in events["data"])
