@@ -74,9 +74,8 @@ async def answer(
 ) -> Response:  # fmt: skip
     """The page (or the redirect) for the payment ``view``; ``redirect`` sends the customer
     straight to a 3-D Secure challenge (after a submit, not on a reload)."""
-    is_open = sessions.is_open(session)
     if view is None:
-        if not is_open:
+        if not sessions.is_open(session):
             return render(session, lang, Screen(message=text(lang, "expired")))
         return render(session, lang, Screen(message=note, attempt=1, status=status))
     shown = public_status(view.status, view.capture_method)
@@ -95,15 +94,23 @@ async def answer(
     if shown is ApiStatus.PROCESSING:
         words = text(lang, "processing")
         return render(session, lang, Screen(message=words, info=True, refresh=True))
+    return render(session, lang, _declined(session, view, lang, note, status))
+
+
+def _declined(
+    session: SessionRow, view: PaymentView, lang: Language, note: str | None, status: int
+) -> Screen:
+    """A decline's words: with the form while another card may follow, else the end."""
+    is_open = sessions.is_open(session)
     failure = failure_out(view, lang)
-    if shown is ApiStatus.REQUIRES_PAYMENT_METHOD and is_open and failure is not None:
+    waiting = view.status is PaymentStatus.REQUIRES_PAYMENT_METHOD
+    if waiting and is_open and failure is not None:
         step = text(lang, failure.next_step)
-        screen = Screen(message=note or failure.customer_message, next_step=step,
-                        attempt=next_attempt(view), status=status)  # fmt: skip
-        return render(session, lang, screen)
-    if shown is ApiStatus.REQUIRES_PAYMENT_METHOD or failure is None:
-        return render(session, lang, Screen(message=text(lang, "closed" if is_open else "expired")))
-    return render(session, lang, Screen(message=failure.customer_message))
+        return Screen(message=note or failure.customer_message, next_step=step,
+                      attempt=next_attempt(view), status=status)  # fmt: skip
+    if waiting or failure is None:
+        return Screen(message=text(lang, "closed" if is_open else "expired"))
+    return Screen(message=failure.customer_message)
 
 
 async def submit(
