@@ -15,6 +15,7 @@ from api.errors import InvalidRequest, RateLimited, Unauthorized
 from api.ratelimit import RateLimiter
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer
+from stores.checkout import CheckoutStore
 from stores.customers import CustomerStore
 from stores.idempotency import IdempotencyStore
 from stores.merchants import MerchantDirectory
@@ -31,7 +32,8 @@ _KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 @dataclass
 class AppState:
     """Everything the lifespan owns: one Temporal client, the merchants, the key store, the
-    card tokenizer (on this vault and one processor HTTP session) and the customers."""
+    card tokenizer (on this vault and one processor HTTP session), the customers, the hosted
+    payment page's sessions and the API's secret (fingerprints, session ids)."""
 
     settings: ApiSettings
     client: Client
@@ -42,6 +44,8 @@ class AppState:
     limiter: RateLimiter
     tokenizer: CardTokenizer
     customers: CustomerStore
+    checkout: CheckoutStore
+    secret: bytes
 
 
 def app_state(request: Request) -> AppState:

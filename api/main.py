@@ -14,7 +14,17 @@ from fastapi import FastAPI
 from api import docs_ui, errors, openapi
 from api.deps import AppState
 from api.ratelimit import RateLimiter
-from api.routes import challenges, confirm, customers, health, payment_actions, payments, webhooks
+from api.routes import (
+    challenges,
+    checkout_page,
+    checkout_sessions,
+    confirm,
+    customers,
+    health,
+    payment_actions,
+    payments,
+    webhooks,
+)
 from api.settings import ApiSettings
 from facade.tokenize import CardTokenizer, open_tokenizer
 from infra import tracing
@@ -22,6 +32,7 @@ from infra.http_metrics import instrument
 from infra.keyring import load_keyring, write_private
 from infra.temporal_client import connect
 from stores import pg
+from stores.checkout import CheckoutStore, open_checkout
 from stores.customers import CustomerStore, open_customers
 from stores.idempotency import IdempotencyStore, Policy, open_idempotency
 from stores.merchants import MerchantDirectory, open_directory
@@ -59,7 +70,7 @@ def build_state(
     settings: ApiSettings,
     client: object,
     tokenizer: CardTokenizer,
-    api_stores: tuple[IdempotencyStore, PaymentIndex],
+    api_stores: tuple[IdempotencyStore, PaymentIndex, CheckoutStore],
     merchants: MerchantDirectory,
     customers: CustomerStore,
 ) -> AppState:
@@ -74,11 +85,16 @@ def build_state(
         limiter=RateLimiter(settings.api_rate_per_second, settings.api_rate_burst),
         tokenizer=tokenizer,
         customers=customers,
+        checkout=api_stores[2],
+        secret=fingerprint_secret(settings.resolved_api_secret_file()),
     )
 
 
-async def open_api_stores(settings: ApiSettings) -> tuple[IdempotencyStore, PaymentIndex]:
-    """The idempotency keys and the payment index, in the configured database (migrated)."""
+async def open_api_stores(
+    settings: ApiSettings,
+) -> tuple[IdempotencyStore, PaymentIndex, CheckoutStore]:
+    """The idempotency keys, the payment index and the checkout sessions, in the configured
+    database (migrated)."""
     policy = Policy(
         lease_seconds=settings.idempotency_lease_seconds,
         deadline_seconds=settings.request_deadline_seconds(),
@@ -86,7 +102,8 @@ async def open_api_stores(settings: ApiSettings) -> tuple[IdempotencyStore, Paym
     )
     secret = fingerprint_secret(settings.resolved_api_secret_file())
     db = settings.database()
-    return await open_idempotency(db, secret, policy), await open_payment_index(db)
+    keys = await open_idempotency(db, secret, policy)
+    return keys, await open_payment_index(db), await open_checkout(db)
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -123,7 +140,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     errors.install(app)
     openapi.install(app)
     docs_ui.install(app)
-    for module in (health, payments, payment_actions, confirm, customers, webhooks, challenges):
+    routes = (health, payments, payment_actions, confirm, customers, webhooks, challenges)
+    for module in (*routes, checkout_sessions, checkout_page):
         app.include_router(module.router)
     instrument(app, "api")
     tracing.instrument_app(app, settings)

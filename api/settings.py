@@ -42,6 +42,8 @@ class ApiSettings(Settings):
     this while the request works): a key held by a killed API process is free after this."""
     idempotency_retention_hours: float = Field(default=48.0, ge=24)
     """Keys are kept at least 24 hours; older ones are purged lazily."""
+    checkout_session_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    """How long a hosted payment page takes a card after its session is created."""
 
     def request_deadline_seconds(self) -> float:
         """The longest a POST works: its Temporal wait, plus slack for tokenizing and the stores.

@@ -17,16 +17,19 @@ from typing import Any, TextIO
 
 # 13 to 19 digits, optionally split by single spaces or dashes: every card length there is.
 _CARD_LIKE = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+# A checkout session id is the hosted payment page's bearer token (it is in the page's path, so
+# in access log lines): only its first 8 of 40 hex digits are logged, enough to find it again.
+_SESSION_TOKEN = re.compile(r"\b(cs_[0-9a-f]{8})[0-9a-f]{32}\b")
 MASK = "[card-number-masked]"
 CONTEXT_FIELDS = ("payment_id", "merchant", "step", "attempt")
 
 
 def mask_card_numbers(text: str) -> str:
-    """Replace every card-number-like run of digits in ``text``.
+    """Replace every card-number-like run of digits in ``text`` (and shorten session tokens).
 
     Luhn is not checked on purpose: a typo'd card number is still a card number.
     """
-    return _CARD_LIKE.sub(MASK, text)
+    return _CARD_LIKE.sub(MASK, _SESSION_TOKEN.sub(r"\1...", text))
 
 
 class CardMaskFilter(logging.Filter):

@@ -41,6 +41,13 @@ def test_masks_card_numbers_in_every_shape() -> None:
         assert mask_card_numbers(text) == text
 
 
+def test_checkout_session_tokens_are_shortened() -> None:
+    # All digits after its first 8: the token must not come out as a masked card plus a tail.
+    token = "cs_" + "1234567890" * 4
+    line = f'"POST /checkout/{token} HTTP/1.1" 303'
+    assert mask_card_numbers(line) == '"POST /checkout/cs_12345678... HTTP/1.1" 303'
+
+
 def test_json_lines_carry_context_and_never_a_card_number() -> None:
     out = io.StringIO()
     configure("test", stream=out)

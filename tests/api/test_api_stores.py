@@ -41,7 +41,7 @@ async def test_two_hosts_on_one_postgres_share_keys_and_the_index(
         for name in ("a", "b")
     ]
     try:
-        (keys_a, index_a), (keys_b, index_b) = [await open_api_stores(h) for h in hosts]
+        (keys_a, index_a, _), (keys_b, index_b, _) = [await open_api_stores(h) for h in hosts]
         fp = keys_a.fingerprint("POST", "/v1/payments", b"{}")
         assert fp == keys_b.fingerprint("POST", "/v1/payments", b"{}")
         claimed = await keys_a.claim("m", "k", fp)

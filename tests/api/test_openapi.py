@@ -24,6 +24,7 @@ from tests.api.conftest import app_client, card
 KEY = new_api_key()
 AUTH = {"Authorization": f"Bearer {KEY}"}
 POSTS = [
+    "/v1/checkout_sessions",
     "/v1/customers",
     "/v1/payments",
     "/v1/payments/{payment_id}/capture",
