@@ -44,7 +44,8 @@ async def starter(settings: Settings, *args: str) -> Done:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    # Generous: under a loaded 2-core machine a reconcile over the shared server took over 60 s.
+    out, err = await asyncio.wait_for(proc.communicate(), 150)
     return Done(proc.returncode or 0, out.decode(), err.decode())
 
 
