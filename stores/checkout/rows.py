@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from infra.sqlite_local import ThreadLocalConnections
-from stores import pg
 from stores.checkout import sql
 from stores.checkout.protocol import SessionRow
-
-Step = tuple[str, tuple[object, ...]]
+from stores.statements import PostgresRunner, Rows, Runner, SqliteRunner, Step
 
 
 class _SqlRows:
-    """The store's reads and writes; subclasses run the statements."""
+    """The store's reads and writes, on whichever backend ``runner`` runs."""
 
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+    def __init__(self, runner: Runner) -> None:
+        """Rows through ``runner``."""
+        self._fetch, self._run = runner.fetch, runner.change
 
-    async def _change(self, steps: list[Step]) -> list[list[tuple[Any, ...]]]:
+    async def _change(self, steps: list[Step]) -> list[Rows]:
         """Run ``steps`` in one transaction; what each one returned (a write: nothing)."""
-        raise NotImplementedError
+        return [done.rows for done in await self._run(steps)]
 
     async def insert(self, row: SessionRow) -> None:
         """See ``SessionRows.insert``."""
@@ -75,20 +72,7 @@ class SqliteSessionRows(_SqlRows):
 
     def __init__(self, path: Path) -> None:
         """Rows in ``path`` (migrated by ``stores.migrate``, area ``api``)."""
-        self._conn = ThreadLocalConnections(path).get
-
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        return await asyncio.to_thread(self._read, statement, params)
-
-    async def _change(self, steps: list[Step]) -> list[list[tuple[Any, ...]]]:
-        return await asyncio.to_thread(self._write, steps)
-
-    def _read(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        return list(self._conn().execute(statement, params).fetchall())
-
-    def _write(self, steps: list[Step]) -> list[list[tuple[Any, ...]]]:
-        with self._conn() as conn:  # one transaction, committed on leaving
-            return [list(conn.execute(s, p).fetchall()) for s, p in steps]
+        super().__init__(SqliteRunner(path))
 
 
 class PostgresSessionRows(_SqlRows):
@@ -96,17 +80,4 @@ class PostgresSessionRows(_SqlRows):
 
     def __init__(self, url: str, *, pool: AsyncConnectionPool | None = None) -> None:
         """Rows in the database at ``url``; ``pool`` instead of the process's shared one."""
-        self._url, self._pool = url, pool
-
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        async with pg.connect(self._url, self._pool) as conn:
-            cursor = await conn.execute(sql.for_postgres(statement), params)
-            return list(await cursor.fetchall())
-
-    async def _change(self, steps: list[Step]) -> list[list[tuple[Any, ...]]]:
-        results: list[list[tuple[Any, ...]]] = []
-        async with pg.connect(self._url, self._pool) as conn, conn.transaction():
-            for s, p in steps:
-                cursor = await conn.execute(sql.for_postgres(s), p)
-                results.append(list(await cursor.fetchall()) if cursor.description else [])
-        return results
+        super().__init__(PostgresRunner(url, sql.for_postgres, pool))

@@ -6,29 +6,26 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from psycopg_pool import AsyncConnectionPool
 
-from infra.sqlite_local import ThreadLocalConnections
-from stores import pg
 from stores.customers import sql
 from stores.customers.protocol import CustomerRow, Position, SavedCard, TokenState
-
-Step = tuple[str, tuple[object, ...]]
+from stores.statements import PostgresRunner, Runner, SqliteRunner, Step
 
 
 class _SqlRows:
-    """The store's reads and writes; subclasses run the statements."""
+    """The store's reads and writes, on whichever backend ``runner`` runs."""
 
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+    def __init__(self, runner: Runner) -> None:
+        """Rows through ``runner``."""
+        self._fetch, self._run = runner.fetch, runner.change
 
     async def _change(self, steps: list[Step]) -> list[int]:
         """Run ``steps`` in one transaction; each one's row count."""
-        raise NotImplementedError
+        return [done.count for done in await self._run(steps)]
 
     async def insert(self, row: CustomerRow) -> None:
         """See ``CustomerRows.insert``."""
@@ -89,20 +86,7 @@ class SqliteCustomerRows(_SqlRows):
 
     def __init__(self, path: Path) -> None:
         """Rows in ``path`` (migrated by ``stores.migrate``, area ``vault``)."""
-        self._conn = ThreadLocalConnections(path).get
-
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        return await asyncio.to_thread(self._read, sql.for_sqlite(statement), params)
-
-    async def _change(self, steps: list[Step]) -> list[int]:
-        return await asyncio.to_thread(self._write, steps)
-
-    def _read(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        return list(self._conn().execute(statement, params).fetchall())
-
-    def _write(self, steps: list[Step]) -> list[int]:
-        with self._conn() as conn:  # one transaction, committed on leaving
-            return [conn.execute(sql.for_sqlite(s), p).rowcount for s, p in steps]
+        super().__init__(SqliteRunner(path, sql.for_sqlite))
 
 
 class PostgresCustomerRows(_SqlRows):
@@ -110,13 +94,4 @@ class PostgresCustomerRows(_SqlRows):
 
     def __init__(self, url: str, *, pool: AsyncConnectionPool | None = None) -> None:
         """Rows in the database at ``url``; ``pool`` instead of the process's shared one."""
-        self._url, self._pool = url, pool
-
-    async def _fetch(self, statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        async with pg.connect(self._url, self._pool) as conn:
-            cursor = await conn.execute(sql.for_postgres(statement), params)
-            return list(await cursor.fetchall())
-
-    async def _change(self, steps: list[Step]) -> list[int]:
-        async with pg.connect(self._url, self._pool) as conn, conn.transaction():
-            return [(await conn.execute(sql.for_postgres(s), p)).rowcount for s, p in steps]
+        super().__init__(PostgresRunner(url, sql.for_postgres, pool))
