@@ -13,7 +13,8 @@ from psycopg_pool import AsyncConnectionPool
 
 from stores import pg
 from stores.idempotency.protocol import Judge
-from stores.idempotency.rules import DONE, IN_FLIGHT, RELEASED, Claimed, Lease, Outcome, Row
+from stores.idempotency.rules import IN_FLIGHT, Claimed, Lease, Outcome, Row
+from stores.idempotency.writes import TAKE, KeyWrites, for_postgres
 
 _INSERT = (
     "INSERT INTO idempotency (merchant_id, key, fingerprint, state, created_at, claimed_at,"
@@ -24,28 +25,12 @@ _LOCK = (
     "SELECT fingerprint, state, status, body, claimed_at, owner, owner_host, owner_pid,"
     " lease_until FROM idempotency WHERE merchant_id = %s AND key = %s FOR UPDATE"
 )
-_TAKE = (
-    "UPDATE idempotency SET state = %s, claimed_at = %s, owner = %s, owner_host = %s,"
-    " owner_pid = %s, lease_until = %s WHERE merchant_id = %s AND key = %s"
-)
-# Renew, finish and release change the row only while the caller still owns the claim.
-_RENEW = (
-    "UPDATE idempotency SET lease_until = %s"
-    " WHERE merchant_id = %s AND key = %s AND owner = %s AND state = %s"
-)
-_FINISH = (
-    "UPDATE idempotency SET state = %s, status = %s, body = %s"
-    " WHERE merchant_id = %s AND key = %s AND owner = %s AND state = %s"
-)
-_RELEASE = (
-    "UPDATE idempotency SET state = %s"
-    " WHERE merchant_id = %s AND key = %s AND owner = %s AND state = %s"
-)
+_TAKE_PG = for_postgres(TAKE)
 # A row purged between the insert that found it and the lock: insert again, at most this often.
 _ATTEMPTS = 3
 
 
-class PostgresKeyRows:
+class PostgresKeyRows(KeyWrites):
     """``KeyRows`` in the ``idempotency`` table; claims are atomic across hosts."""
 
     def __init__(self, url: str, *, pool: AsyncConnectionPool | None = None) -> None:
@@ -65,28 +50,9 @@ class PostgresKeyRows:
                     return outcome
         raise RuntimeError(f"idempotency key row kept vanishing for merchant {merchant_id}")
 
-    async def renew(self, merchant_id: str, key: str, owner: str, until: float) -> None:
-        """See ``KeyRows.renew``."""
-        await self._write(_RENEW, (until, merchant_id, key, owner, IN_FLIGHT))
-
-    async def finish(
-        self, merchant_id: str, key: str, owner: str, status: int, body: bytes
-    ) -> None:
-        """See ``KeyRows.finish``."""
-        await self._write(_FINISH, (DONE, status, body, merchant_id, key, owner, IN_FLIGHT))
-
-    async def release(self, merchant_id: str, key: str, owner: str) -> None:
-        """See ``KeyRows.release``."""
-        await self._write(_RELEASE, (RELEASED, merchant_id, key, owner, IN_FLIGHT))
-
-    async def purge(self, before: float) -> None:
-        """See ``KeyRows.purge``."""
-        sql = "DELETE FROM idempotency WHERE created_at < %s AND state <> %s"
-        await self._write(sql, (before, IN_FLIGHT))
-
-    async def _write(self, sql: str, values: tuple[object, ...]) -> None:
+    async def _write(self, statement: str, values: tuple[object, ...]) -> None:
         async with pg.connect(self._url, self._pool) as conn:
-            await conn.execute(sql, values)
+            await conn.execute(for_postgres(statement), values)
 
 
 async def _claim(
@@ -104,5 +70,5 @@ async def _claim(
     refusal = judge(Row(*found))
     if refusal is not None:
         return refusal
-    await conn.execute(_TAKE, (IN_FLIGHT, lease.now, *holder, merchant_id, key))
+    await conn.execute(_TAKE_PG, (IN_FLIGHT, lease.now, *holder, merchant_id, key))
     return Claimed(lease.owner)

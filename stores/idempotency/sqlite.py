@@ -11,7 +11,8 @@ from pathlib import Path
 
 from infra.sqlite_local import ThreadLocalConnections
 from stores.idempotency.protocol import Judge
-from stores.idempotency.rules import DONE, IN_FLIGHT, RELEASED, Claimed, Lease, Outcome, Row
+from stores.idempotency.rules import IN_FLIGHT, Claimed, Lease, Outcome, Row
+from stores.idempotency.writes import TAKE, KeyWrites
 
 _SELECT = (
     "SELECT fingerprint, state, status, body, claimed_at, owner, owner_host, owner_pid,"
@@ -21,25 +22,9 @@ _INSERT = (
     "INSERT INTO idempotency (merchant_id, key, fingerprint, state, created_at, claimed_at,"
     " owner, owner_host, owner_pid, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_TAKE = (
-    "UPDATE idempotency SET state = ?, claimed_at = ?, owner = ?, owner_host = ?,"
-    " owner_pid = ?, lease_until = ? WHERE merchant_id = ? AND key = ?"
-)
-# Renew, finish and release change the row only while the caller still owns the claim.
-_RENEW = (
-    "UPDATE idempotency SET lease_until = ?"
-    " WHERE merchant_id = ? AND key = ? AND owner = ? AND state = ?"
-)
-_FINISH = (
-    "UPDATE idempotency SET state = ?, status = ?, body = ?"
-    " WHERE merchant_id = ? AND key = ? AND owner = ? AND state = ?"
-)
-_RELEASE = (
-    "UPDATE idempotency SET state = ? WHERE merchant_id = ? AND key = ? AND owner = ? AND state = ?"
-)
 
 
-class SqliteKeyRows:
+class SqliteKeyRows(KeyWrites):
     """``KeyRows`` in one SQLite file, safe across threads and processes of one host."""
 
     def __init__(self, path: Path) -> None:
@@ -65,29 +50,10 @@ class SqliteKeyRows:
             refusal = judge(Row(*found))
             if refusal is not None:
                 return refusal
-            conn.execute(_TAKE, (IN_FLIGHT, lease.now, *holder, merchant_id, key))
+            conn.execute(TAKE, (IN_FLIGHT, lease.now, *holder, merchant_id, key))
             return Claimed(lease.owner)
         finally:
             conn.execute("COMMIT")
-
-    async def renew(self, merchant_id: str, key: str, owner: str, until: float) -> None:
-        """See ``KeyRows.renew``."""
-        await self._write(_RENEW, (until, merchant_id, key, owner, IN_FLIGHT))
-
-    async def finish(
-        self, merchant_id: str, key: str, owner: str, status: int, body: bytes
-    ) -> None:
-        """See ``KeyRows.finish``."""
-        await self._write(_FINISH, (DONE, status, body, merchant_id, key, owner, IN_FLIGHT))
-
-    async def release(self, merchant_id: str, key: str, owner: str) -> None:
-        """See ``KeyRows.release``."""
-        await self._write(_RELEASE, (RELEASED, merchant_id, key, owner, IN_FLIGHT))
-
-    async def purge(self, before: float) -> None:
-        """See ``KeyRows.purge``."""
-        sql = "DELETE FROM idempotency WHERE created_at < ? AND state != ?"
-        await self._write(sql, (before, IN_FLIGHT))
 
     async def _write(self, sql: str, values: tuple[object, ...]) -> None:
         await asyncio.to_thread(self._execute, sql, values)
