@@ -25,6 +25,11 @@ def new_refund_id() -> str:
     return f"re_{secrets.token_hex(8)}"
 
 
+def refund_workflow_id(payment_id: str, refund_id: str) -> str:
+    """The id of the short workflow that makes refund ``refund_id`` of a settled payment."""
+    return f"{payment_id}-{refund_id}"
+
+
 def idempotency_key(payment_id: str, step: Step, sub_id: str | None = None) -> str:
     """The key the processor sees for one step of one payment.
 

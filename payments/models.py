@@ -227,3 +227,6 @@ class PaymentView(Frozen):
     created_at: datetime
     challenge: Challenge | None = None
     """The payment's 3-D Secure challenge, if it had one (open while ``requires_action``)."""
+    refundable_until: datetime | None = None
+    """When the refund window of a captured payment closes; None once it cannot be refunded
+    (or, in results of payments from before the workflow closed at capture, unknown)."""
