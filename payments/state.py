@@ -48,6 +48,7 @@ class PaymentState:
     failure: Failure | None = None
     busy_with: PaymentEvent | None = None
     refunds_closed: bool = False
+    refundable_until: datetime | None = None
     refunds: dict[str, Refund] = field(default_factory=dict)
     reserved: dict[str, int] = field(default_factory=dict)
     transitions: list[Transition] = field(default_factory=list)
@@ -190,4 +191,5 @@ class PaymentState:
             attempts=list(self.attempts),
             created_at=self.created_at,
             challenge=self.challenge,
+            refundable_until=self.refundable_until,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -56,7 +57,8 @@ class PaymentWorkflow(CustomerUpdates):
             if request.capture_method is CaptureMethod.AUTOMATIC:
                 await self._auto_capture()
             await waits.capture_or_expiry(self._s, lambda: self._locked(self._expire()))
-            await waits.refund_window(self._s)
+            if not waits.settled(self._s):
+                await waits.refund_window(self._s)
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Webhooks retry on their own schedule; the payment's status never waited for them.
         await asyncio.gather(*self._notifications, return_exceptions=True)
@@ -157,6 +159,8 @@ class PaymentWorkflow(CustomerUpdates):
             await self._after_failed_settle(err)
             raise
         self._s.amount_captured = result.amount
+        window = timedelta(seconds=self._s.request.options.refund_window_seconds)
+        self._s.refundable_until = workflow.now() + window
         self._transition(PaymentEvent.CAPTURED, f"capture {result.capture_id}: {result.amount}")
 
     async def _void(self, event: PaymentEvent, reason: str | None = None) -> None:

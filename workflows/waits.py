@@ -32,6 +32,17 @@ async def capture_or_expiry(s: PaymentState, expire: Callable[[], Awaitable[None
                 await expire()
 
 
+LEAN_PATCH = "lean-payment"
+"""Patch id: the payment spends only the billable actions its money needs (docs/cost.md). Its
+workflow closes once the money has moved (later refunds run as short refund workflows), and
+authorization runs no local activities. Older histories wait out the refund window open."""
+
+
+def settled(s: PaymentState) -> bool:
+    """True if the workflow may close now, its refunds made elsewhere (new payments only)."""
+    return workflow.patched(LEAN_PATCH)
+
+
 async def refund_window(s: PaymentState) -> None:
     """Keep a captured payment open for refunds until its window closes (or all is refunded)."""
     if s.status not in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
@@ -40,3 +51,4 @@ async def refund_window(s: PaymentState) -> None:
     with contextlib.suppress(TimeoutError):
         await workflow.wait_condition(lambda: s.status is PaymentStatus.REFUNDED, timeout=window)
     s.refunds_closed = True
+    s.refundable_until = None
