@@ -7,6 +7,7 @@ asks the processor about the key first) are the ones the payment workflow uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from temporalio import activity
@@ -24,6 +25,10 @@ from workflows.failures import rejection
 REFUND_ACTIVITY = "refund_closed_payment"
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _facts(order: RefundOrder) -> Captured:
     return Captured(order.payment_id, order.merchant_id, order.currency.value, order.captured,
                     order.refundable_until, order.processor, order.authorization_id)  # fmt: skip
@@ -32,9 +37,15 @@ def _facts(order: RefundOrder) -> Captured:
 class RefundActivities:
     """The refund ledger and the processor fleet (through ``PaymentActivities``)."""
 
-    def __init__(self, *, payments: PaymentActivities, ledger: RefundLedger) -> None:
-        """Share the worker's processor activities and its ledger."""
-        self._payments, self._ledger = payments, ledger
+    def __init__(
+        self,
+        *,
+        payments: PaymentActivities,
+        ledger: RefundLedger,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        """Share the worker's processor activities and its ledger; ``clock`` for tests."""
+        self._payments, self._ledger, self._now = payments, ledger, clock
 
     @activity.defn(name=REFUND_ACTIVITY)
     async def refund_closed_payment(self, order: RefundOrder) -> RefundBooked:
@@ -54,7 +65,7 @@ class RefundActivities:
     async def _reserve(self, order: RefundOrder) -> LedgerRow:
         ask = Ask(order.refund_id, order.amount, order.reason)
         try:
-            return await self._ledger.reserve(_facts(order), ask, datetime.now(UTC))
+            return await self._ledger.reserve(_facts(order), ask, self._now())
         except PaymentError as exc:
             raise rejection(exc) from None
 
@@ -71,10 +82,10 @@ class RefundActivities:
             done = await self._payments.refund(ask)
         except ApplicationError as err:
             if err.non_retryable:
-                await self._ledger.release(order.payment_id, order.refund_id, datetime.now(UTC))
+                await self._ledger.release(order.payment_id, order.refund_id, self._now())
             raise
         await self._ledger.book_made(
-            order.payment_id, order.refund_id, done.processor_refund_id, datetime.now(UTC)
+            order.payment_id, order.refund_id, done.processor_refund_id, self._now()
         )
 
     async def _booked(self, order: RefundOrder) -> RefundBooked:

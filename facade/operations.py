@@ -14,6 +14,7 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
@@ -173,8 +174,15 @@ async def refund(
     handle = _handle(client, payment_id)
     desc = await guard(handle.describe(), handle)
     if desc.status == WorkflowExecutionStatus.RUNNING:
-        update = handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id)
-        return await guard(update, handle)
+        try:
+            return await handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id)
+        except WorkflowUpdateFailedError as exc:
+            raise as_payment_error(exc) from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise as_payment_error(exc) from None
+        # It closed between the describe and the update: refund the closed payment instead.
+        desc = await guard(handle.describe(), handle)
     if desc.status != WorkflowExecutionStatus.COMPLETED:
         raise StateConflict(f"payment {payment_id} cannot be refunded")
     return await refund_closed(client, handle, req, task_queue=desc.task_queue, ledger=ledger)

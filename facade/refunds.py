@@ -66,25 +66,30 @@ async def refund_closed(
     ledger: MadeRefunds | None = None,
 ) -> Refund:
     """Refund part or all of the closed payment behind ``handle`` with a ``RefundWorkflow``."""
-    view = await guard(handle.result(), handle)
+    result = await guard(handle.result(), handle)
+    view = result
     if ledger is not None:
-        view = with_refunds(view, await ledger.for_payment(view.payment_id))
+        view = with_refunds(result, await ledger.for_payment(result.payment_id))
     done = precheck(view, req, datetime.now(UTC))
     if done is not None:
         return done
-    order = await _order(client, handle, view, req)
+    order = await _order(client, handle, result, req)
     return await _run(client, order, task_queue)
 
 
 async def _order(
     client: Client, handle: WorkflowHandle[Any, PaymentView], view: PaymentView, req: RefundRequest
 ) -> RefundOrder:
+    """The refund's order from the payment's result (``view``, without ledger refunds)."""
     assert view.processor and view.authorization_id and view.refundable_until
+    # A refund update can still land while the closing workflow sends its webhooks: the ledger
+    # may refund only what the workflow itself left.
+    left = view.amount_captured - view.amount_refunded
     notify = (await _request(client, handle)).notify
     return RefundOrder(
         payment_id=view.payment_id, merchant_id=view.merchant_id, refund_id=req.refund_id,
         amount=req.amount, reason=req.reason, currency=view.currency, processor=view.processor,
-        authorization_id=view.authorization_id, captured=view.amount_captured,
+        authorization_id=view.authorization_id, captured=left,
         refundable_until=view.refundable_until, notify=notify, view=view if notify else None,
     )  # fmt: skip
 

@@ -25,6 +25,8 @@ class RefundOrder(Frozen):
     processor: str
     authorization_id: str
     captured: MinorUnits
+    """What the ledger may refund in all: captured less what the payment's own workflow refunded
+    (a refund update that landed before it closed)."""
     refundable_until: datetime
     notify: bool = False
     """The payment sends webhooks: the refund's event goes out too."""

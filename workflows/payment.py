@@ -59,10 +59,20 @@ class PaymentWorkflow(CustomerUpdates):
             await waits.capture_or_expiry(self._s, lambda: self._locked(self._expire()))
             if not waits.settled(self._s):
                 await waits.refund_window(self._s)
+        await self._drain()
+        if workflow.patched(waits.LEAN_PATCH):
+            # An update (a refund) admitted while the webhooks went out finishes, and its own
+            # webhook is sent, before the workflow closes: none is cut off half done.
+            while not workflow.all_handlers_finished() or not all(
+                n.done() for n in self._notifications
+            ):
+                await self._drain()
+        return self._s.view()
+
+    async def _drain(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Webhooks retry on their own schedule; the payment's status never waited for them.
         await asyncio.gather(*self._notifications, return_exceptions=True)
-        return self._s.view()
 
     @workflow.update
     async def confirm(self) -> PaymentView:

@@ -46,6 +46,7 @@ class Captured:
     merchant_id: str
     currency: str
     captured: int
+    """What may be refunded in all: captured, less any refund the payment's own workflow made."""
     refundable_until: datetime
     processor: str
     authorization_id: str
