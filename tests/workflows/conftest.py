@@ -17,12 +17,12 @@ from activities.refund import RefundActivities
 from infra.settings import Settings
 from payments.search_attributes import dev_server_args
 from stack.commands import temporal_binary
+from stores.refunds import open_refunds
 from tests.workflows.fakes import FakeProcessors
 from tests.workflows.harness import Tier
 from worker import sandboxed_runner
 from worker_group import WorkerGroup
 from workflows.payment import PaymentWorkflow
-from stores.refunds import open_refunds
 from workflows.policies import processor_task_queue
 from workflows.refund import RefundWorkflow
 
