@@ -60,9 +60,9 @@ class PaymentWorkflow(CustomerUpdates):
             if not waits.settled(self._s):
                 await waits.refund_window(self._s)
         await self._drain()
-        if workflow.patched(waits.LEAN_PATCH):
-            # An update (a refund) admitted while the webhooks went out finishes, and its own
-            # webhook is sent, before the workflow closes: none is cut off half done.
+        # A refund update admitted while the webhooks went out finishes, and its own webhook is
+        # sent, before the workflow closes. Captured payments asked the patch already (settled).
+        if self._s.amount_captured and workflow.patched(waits.LEAN_PATCH):
             while not workflow.all_handlers_finished() or not all(
                 n.done() for n in self._notifications
             ):
