@@ -19,6 +19,7 @@ from activities.notify import NotifyActivities
 from activities.outcomes import observe
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
+from activities.refund import RefundActivities
 from infra import metrics, tracing
 from infra.exits import exit_now
 from infra.keyring import KeyringError, load_keyring
@@ -31,11 +32,13 @@ from stores import migrate, pg
 from stores.database import DatabaseUnavailable, check_reachable
 from stores.findings import findings_on
 from stores.merchants import directory_on
+from stores.refunds import refunds_on
 from stores.vault import vault_on
 from worker_group import WorkerGroup, processor_workers, worker_tuning
 from workflows.payment import PaymentWorkflow
 from workflows.reconciliation import ReconciliationWorkflow
 from workflows.reconciliation_schedule import ensure_schedule
+from workflows.refund import RefundWorkflow
 
 log = logging.getLogger("payments.worker")
 
@@ -53,7 +56,7 @@ PASSTHROUGH = (
     "cryptography",
 )
 # The stores the worker's activities use (the API's own area is the API's).
-WORKER_AREAS = ("vault", "merchants", "findings")
+WORKER_AREAS = ("vault", "merchants", "findings", "refunds")
 
 
 def sandboxed_runner() -> SandboxedWorkflowRunner:
@@ -108,6 +111,7 @@ def build_worker(
     processors = worker_processors(settings, http)
     fleet = Fleet(processors, processor_board(settings), observe=observe)
     activities = PaymentActivities(fleet=fleet, vault=vault)
+    refunds = RefundActivities(payments=activities, ledger=refunds_on(db))
     notify = NotifyActivities(
         directory=directory_on(db, at_rest),
         http=http.web,
@@ -121,12 +125,13 @@ def build_worker(
     main = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[PaymentWorkflow, ReconciliationWorkflow],
+        workflows=[PaymentWorkflow, ReconciliationWorkflow, RefundWorkflow],
         activities=[*activities.all(), notify.notify, reconcile.reconcile],
         workflow_runner=runner or sandboxed_runner(),
         **worker_tuning(settings),
     )
-    calls = activities.processor_calls()
+    # A closed payment's refund runs where its capture ran: on the processor's queue.
+    calls = [*activities.processor_calls(), refunds.refund_closed_payment]
     queues = processor_workers(client, settings, calls, queue_limits=queue_limits)
     return WorkerGroup([main, *queues])
 

@@ -1,7 +1,7 @@
 """The worker process's Temporal workers: the payments queue and one queue per processor.
 
-Each processor's calls (authorize, inquire, capture, void, refund) run on
-``<task_queue>-processor-<name>``, polled by every worker process with
+Each processor's calls (authorize, inquire, capture, void, refund, and the refund of a closed
+payment) run on ``<task_queue>-processor-<name>``, polled by every worker process with
 ``max_task_queue_activities_per_second`` set to the processor's contracted rate. The server
 enforces that limit for the queue, so it holds however many workers poll it
 (docs/processors.md, "Rate limits across workers").

@@ -20,6 +20,7 @@ from stores.customers import CustomerStore
 from stores.idempotency import IdempotencyStore
 from stores.merchants import MerchantDirectory
 from stores.payment_index import PaymentIndex
+from stores.refunds import RefundLedger
 from stores.vault import CardVault
 
 _API_KEY = re.compile(r"[A-Za-z0-9_\-]{16,200}")
@@ -46,6 +47,8 @@ class AppState:
     customers: CustomerStore
     checkout: CheckoutStore
     secret: bytes
+    refunds: RefundLedger | None = None
+    """Refunds of payments whose workflow closed (None: refund pre-checks see the result only)."""
 
 
 def app_state(request: Request) -> AppState:

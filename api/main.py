@@ -37,6 +37,7 @@ from stores.customers import CustomerStore, open_customers
 from stores.idempotency import IdempotencyStore, Policy, open_idempotency
 from stores.merchants import MerchantDirectory, open_directory
 from stores.payment_index import PaymentIndex, open_payment_index
+from stores.refunds import open_refunds
 
 log = logging.getLogger("api")
 
@@ -122,6 +123,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
             app.state.payments = build_state(
                 settings, client, tokenizer, api_stores, merchants, customer_store
             )
+            app.state.payments.refunds = await open_refunds(settings.database())
             log.info("api ready on %s:%d", settings.api_host, settings.api_port)
             try:
                 yield

@@ -12,7 +12,9 @@ from typing import Any
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
@@ -24,8 +26,10 @@ from temporalio.common import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from facade.errors import UNREACHABLE, StartUnconfirmed, as_payment_error, guard
+from facade.refunds import MadeRefunds, refund_closed
 from payments import search_attributes as sa
 from payments.authentication import AuthenticationAnswer
+from payments.errors import StateConflict
 from payments.models import (
     CancelRequest,
     CaptureRequest,
@@ -158,10 +162,30 @@ async def attach_payment_method(
     return await guard(call, handle)
 
 
-async def refund(client: Client, payment_id: str, req: RefundRequest) -> Refund:
-    """Refund part or all of a captured payment; the refund id makes a retry safe."""
+async def refund(
+    client: Client, payment_id: str, req: RefundRequest, *, ledger: MadeRefunds | None = None
+) -> Refund:
+    """Refund part or all of a captured payment; the refund id makes a retry safe.
+
+    A payment whose workflow still runs (older histories wait out their refund window) refunds
+    through its update; a closed one through a ``RefundWorkflow`` (``facade.refunds``), checked
+    first against its result joined with ``ledger``'s refunds, when given.
+    """
     handle = _handle(client, payment_id)
-    return await guard(handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id), handle)
+    desc = await guard(handle.describe(), handle)
+    if desc.status == WorkflowExecutionStatus.RUNNING:
+        try:
+            return await handle.execute_update(PaymentWorkflow.refund, req, id=req.refund_id)
+        except WorkflowUpdateFailedError as exc:
+            raise as_payment_error(exc) from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise as_payment_error(exc) from None
+        # It closed between the describe and the update: refund the closed payment instead.
+        desc = await guard(handle.describe(), handle)
+    if desc.status != WorkflowExecutionStatus.COMPLETED:
+        raise StateConflict(f"payment {payment_id} cannot be refunded")
+    return await refund_closed(client, handle, req, task_queue=desc.task_queue, ledger=ledger)
 
 
 async def list_payments(

@@ -163,6 +163,7 @@ class Settings(BaseSettings):
             "merchants": self.resolved_merchants_db(),
             "api": self.run_dir / "api.db",
             "findings": self.run_dir / "reconciliation.db",
+            "refunds": self.run_dir / "refunds.db",
         }
         url = self.database_url.get_secret_value() if self.database_url else None
         return database(url, files)

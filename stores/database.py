@@ -47,7 +47,8 @@ def mask(url: str) -> str:
 class Database:
     """Where the stores live: ``url`` for PostgreSQL, else one SQLite file per store area.
 
-    Areas: ``vault``, ``merchants``, ``api`` (idempotency keys, payment index), ``findings``.
+    Areas: ``vault``, ``merchants``, ``api`` (idempotency keys, payment index), ``findings``,
+    ``refunds``.
     """
 
     sqlite_files: Mapping[str, Path] = field(default_factory=dict)

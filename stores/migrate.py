@@ -18,7 +18,7 @@ from yoyo import get_backend, read_migrations
 from stores.database import Database, DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-AREAS = ("vault", "merchants", "api", "findings")
+AREAS = ("vault", "merchants", "api", "findings", "refunds")
 # yoyo opens SQLite in shared-cache mode, where a lock held by another thread of the same
 # process fails at once (SQLITE_LOCKED) instead of waiting: threads here take turns.
 _IN_PROCESS = threading.Lock()

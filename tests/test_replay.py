@@ -17,10 +17,18 @@ from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 from cli.testcards import TEST_CARDS
-from tests.replay import BRANCHES, CORPUS_DIR, REPLAY_CONVERTER, corpus_path, load_history
+from tests.replay import (
+    BRANCHES,
+    CORPUS_DIR,
+    REFUND_BRANCHES,
+    REPLAY_CONVERTER,
+    corpus_path,
+    load_history,
+)
 from tests.replay.reordered import AuthorizeFirst, PatchedAuthorizeFirst
 from worker import sandboxed_runner
 from workflows.payment import PaymentWorkflow
+from workflows.refund import RefundWorkflow
 
 # A run of 13 to 19 digits (spaces or dashes allowed) that is not part of a longer word.
 PAN_LIKE = re.compile(r"(?<![A-Za-z0-9])(?:\d[ -]?){12,18}\d(?![A-Za-z0-9])")
@@ -33,11 +41,11 @@ def _replayer(workflow: type) -> Replayer:
     )
 
 
-async def _failures(workflow: type) -> dict[str, Exception]:
+async def _failures(workflow: type, branches: tuple[str, ...] = BRANCHES) -> dict[str, Exception]:
     """Replay every branch against ``workflow``; the failures by branch."""
     replayer = _replayer(workflow)
     failures: dict[str, Exception] = {}
-    for branch in BRANCHES:
+    for branch in branches:
         result = await replayer.replay_workflow(load_history(branch), raise_on_replay_failure=False)
         if result.replay_failure is not None:
             failures[branch] = result.replay_failure
@@ -46,6 +54,10 @@ async def _failures(workflow: type) -> dict[str, Exception]:
 
 async def test_every_branch_replays_with_the_current_workflow() -> None:
     assert await _failures(PaymentWorkflow) == {}
+
+
+async def test_every_refund_branch_replays_with_the_current_refund_workflow() -> None:
+    assert await _failures(RefundWorkflow, REFUND_BRANCHES) == {}
 
 
 async def test_a_reordered_workflow_fails_the_gate() -> None:
@@ -65,8 +77,9 @@ async def test_the_same_change_behind_a_patch_passes_the_gate() -> None:
 
 
 def test_the_corpus_is_exactly_one_complete_history_per_branch() -> None:
-    assert sorted(p.stem for p in CORPUS_DIR.glob("*.json")) == sorted(BRANCHES)
-    for branch in BRANCHES:
+    every = (*BRANCHES, *REFUND_BRANCHES)
+    assert sorted(p.stem for p in CORPUS_DIR.glob("*.json")) == sorted(every)
+    for branch in every:
         assert corpus_path(branch).stat().st_size < 100_000, f"{branch} is too large"
         last = load_history(branch).events[-1]
         assert last.HasField("workflow_execution_completed_event_attributes"), branch
@@ -84,7 +97,7 @@ def _payloads(node: Any) -> Iterator[dict[str, Any]]:
             yield from _payloads(value)
 
 
-@pytest.mark.parametrize("branch", BRANCHES)
+@pytest.mark.parametrize("branch", (*BRANCHES, *REFUND_BRANCHES))
 def test_the_corpus_holds_no_card_number_and_no_ciphertext(branch: str) -> None:
     raw = corpus_path(branch).read_text()
     texts = [raw]

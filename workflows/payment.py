@@ -59,10 +59,20 @@ class PaymentWorkflow(CustomerUpdates):
             await waits.capture_or_expiry(self._s, lambda: self._locked(self._expire()))
             if not waits.settled(self._s):
                 await waits.refund_window(self._s)
+        await self._drain()
+        # A refund update admitted while the webhooks went out finishes, and its own webhook is
+        # sent, before the workflow closes. Captured payments asked the patch already (settled).
+        if self._s.amount_captured and workflow.patched(waits.LEAN_PATCH):
+            while not workflow.all_handlers_finished() or not all(
+                n.done() for n in self._notifications
+            ):
+                await self._drain()
+        return self._s.view()
+
+    async def _drain(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
         # Webhooks retry on their own schedule; the payment's status never waited for them.
         await asyncio.gather(*self._notifications, return_exceptions=True)
-        return self._s.view()
 
     @workflow.update
     async def confirm(self) -> PaymentView:

@@ -112,7 +112,8 @@ async def refund(
 ) -> Response:
     """Refund all that is left of a captured payment, or ``amount`` of it.
 
-    Concurrent refunds never exceed what was captured: the workflow reserves each amount.
+    Concurrent refunds never exceed what was captured: the payment's workflow (while it runs)
+    or the refund ledger (once it closed) reserves each amount.
     """
     key, data = await _read(request, state)
     body = validate(CreateRefund, data)
@@ -122,7 +123,7 @@ async def refund(
     req = RefundRequest(refund_id=refund_id, amount=body.amount, reason=body.reason)
 
     async def work() -> Answer:
-        call = ops.refund(state.client, payment_id, req)
+        call = ops.refund(state.client, payment_id, req, ledger=state.refunds)
         made = await temporal.call(call, wait=state.settings.operation_wait_seconds)
         return ok(refund_out(payment_id, currency, made))
 

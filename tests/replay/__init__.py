@@ -38,6 +38,9 @@ BRANCHES: tuple[str, ...] = (
 )
 """One history per branch of ``PaymentWorkflow``; the file is ``corpus/<branch>.json``."""
 
+REFUND_BRANCHES: tuple[str, ...] = ("refund_of_closed_payment",)
+"""One history per branch of ``RefundWorkflow`` (a closed payment's refund), stored alike."""
+
 
 def corpus_path(branch: str) -> Path:
     """Where ``branch``'s history is stored."""

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from infra.keyring import ensure_keyring
 from infra.settings import ProcessorEndpoint, Settings
-from payments.models import PaymentView
+from payments.models import PaymentView, Refund
 from stack.ports import free_port
 from stores.merchants import new_api_key
-from tests.replay import BRANCHES, CORPUS_DIR, corpus_path
+from tests.replay import BRANCHES, CORPUS_DIR, REFUND_BRANCHES, corpus_path
 from tests.replay.scenarios import EXPECTED, HOOKED_MERCHANT, SCENARIOS, Context, marks
 from tests.replay.stack import RecordingStack, recording_stack
 from tests.store_calls import blocking, run_directory
@@ -99,8 +99,21 @@ async def workers(stack: RecordingStack, run_dir: Path) -> AsyncIterator[Context
         yield ctx
 
 
+async def record_refund(ctx: Context, branch: str) -> str:
+    """Run a ``RefundWorkflow`` branch's scenario and write the refund workflow's history."""
+    workflow_id = await SCENARIOS[branch](ctx)
+    handle = ctx.client_for("plain").get_workflow_handle(workflow_id, result_type=Refund)
+    made = await handle.result()
+    history = await handle.fetch_history()
+    path = corpus_path(branch)
+    path.write_text(history.to_json() + "\n")
+    return f"{branch:26} {made.refund_id:20} {len(history.events):4} events"
+
+
 async def record_one(ctx: Context, branch: str) -> str:
     """Run ``branch``'s scenario to completion, check it took that branch, write its history."""
+    if branch in REFUND_BRANCHES:
+        return await record_refund(ctx, branch)
     payment_id = await SCENARIOS[branch](ctx)
     group = "skipping" if branch == "expiry" else "plain"
     handle = ctx.client_for(group).get_workflow_handle(payment_id, result_type=PaymentView)
@@ -136,15 +149,16 @@ async def record(branches: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the branches to record (all by default) and record them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("branches", nargs="*", help=f"any of {', '.join(BRANCHES)}; all if none")
+    every = (*BRANCHES, *REFUND_BRANCHES)
+    parser.add_argument("branches", nargs="*", help=f"any of {', '.join(every)}; all if none")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.branches) - set(BRANCHES))
+    unknown = sorted(set(args.branches) - set(every))
     if unknown:
         parser.error(f"unknown branches: {', '.join(unknown)}")
     # The scenarios inject faults on purpose: their warnings (failed activity attempts, breakers)
     # are expected; a scenario that misses its branch raises instead.
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(record(args.branches or list(BRANCHES)))
+    asyncio.run(record(args.branches or list(every)))
     return 0
 
 

@@ -19,7 +19,7 @@ from facade import operations as ops
 from facade.tokenize import tokenize_card
 from infra.settings import Settings
 from payments.cards import RawCard
-from payments.ids import new_payment_id
+from payments.ids import new_payment_id, refund_workflow_id
 from payments.models import CaptureMethod, PaymentOptions, PaymentRequest, PaymentView
 from payments.models import RefundRequest as Refund
 from payments.money import Currency, Money
@@ -173,6 +173,19 @@ async def challenge_approved(ctx: Context) -> str:
     return pid
 
 
+async def refund_of_closed_payment(ctx: Context) -> str:
+    """Capture by hand (the payment's workflow closes), then refund it with a
+    ``RefundWorkflow``: reserve, refund and book in one activity, then the webhook. Returns the
+    refund workflow's id."""
+    view = await ctx.pay("plain", "visa", 4000, capture=CaptureMethod.MANUAL, notify=True,
+                         options=PaymentOptions(refund_window_seconds=600))  # fmt: skip
+    pid, client = view.payment_id, ctx.stack.client
+    await ops.capture(client, pid, 4000)
+    await client.get_workflow_handle(pid).result()  # closed: the refund takes the new path
+    made = await ops.refund(client, pid, Refund(refund_id="re_closed", amount=1500, reason="late"))
+    return refund_workflow_id(pid, made.refund_id)
+
+
 Scenario = Callable[[Context], Awaitable[str]]
 
 SCENARIOS: dict[str, Scenario] = {
@@ -188,6 +201,7 @@ SCENARIOS: dict[str, Scenario] = {
     "outcome_unknown_flagged": outcome_unknown_flagged,
     "challenge_approved": challenge_approved,
     "declined_then_paid": retry_scenarios.declined_then_paid,
+    "refund_of_closed_payment": refund_of_closed_payment,
 }
 
 # Final status and marks (events, and ``step:outcome`` of attempts) the history must show.

@@ -19,10 +19,11 @@ from stores import migrate
 from stores.database import Database
 from stores.findings import open_findings
 from stores.merchants import key_digest, new_api_key, open_directory
+from stores.refunds import open_refunds
 from stores.vault import VaultError, open_vault
 
 NUMBER = "4242424242424242"
-WORKER_AREAS = ("vault", "merchants", "findings")
+WORKER_AREAS = ("vault", "merchants", "findings", "refunds")
 # The vault table as it was before tokens had owners (and before migrations).
 PRE_OWNER_VAULT = """
 CREATE TABLE cards (
@@ -47,6 +48,7 @@ async def test_processes_starting_together_apply_each_migration_once(
         *(open_vault(db, keyring) for _ in range(3)),
         *(open_directory(db, keyring) for _ in range(3)),
         *(open_findings(db) for _ in range(3)),
+        *(open_refunds(db) for _ in range(3)),
     )
     vault = opened[0]
     token = (await vault.tokenize(NUMBER, 12, 2030, merchant_id="m_a")).token  # type: ignore[union-attr]

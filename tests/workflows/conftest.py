@@ -13,14 +13,18 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.refund import RefundActivities
+from infra.settings import Settings
 from payments.search_attributes import dev_server_args
 from stack.commands import temporal_binary
+from stores.refunds import open_refunds
 from tests.workflows.fakes import FakeProcessors
 from tests.workflows.harness import Tier
 from worker import sandboxed_runner
 from worker_group import WorkerGroup
 from workflows.payment import PaymentWorkflow
 from workflows.policies import processor_task_queue
+from workflows.refund import RefundWorkflow
 
 TASK_QUEUE = "workflow-tier"
 PROCESSORS = ("primary", "secondary")
@@ -44,24 +48,32 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture(scope="session")
-async def tier(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Tier]:
-    """The tier's worker (the real workflow and sandbox, fake activities) and its driver."""
+async def tier(
+    time_skipping_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Tier]:
+    """The tier's worker (the real workflows and sandbox, fake processor activities) and its
+    driver. A closed payment's refund runs the real refund activity on a real SQLite ledger,
+    calling the fake processors; its clock is the tier's (``Tier.now``)."""
     fake = FakeProcessors()
     client = time_skipping_env.client
+    ledger = await open_refunds(Settings(run_dir=tmp_path_factory.mktemp("tier")).database())
+    tier = Tier(time_skipping_env, fake, TASK_QUEUE, ledger)
+    refunds = RefundActivities(payments=fake, ledger=ledger, clock=tier.now)  # type: ignore[arg-type]
+    activities = [*fake.all(), refunds.refund_closed_payment]
     main = Worker(
         client,
         task_queue=TASK_QUEUE,
-        workflows=[PaymentWorkflow],
-        activities=fake.all(),
+        workflows=[PaymentWorkflow, RefundWorkflow],
+        activities=activities,
         workflow_runner=sandboxed_runner(),
     )
     # As in production: processor calls go to each processor's queue (the fakes serve all).
     queues = [
-        Worker(client, task_queue=processor_task_queue(TASK_QUEUE, name), activities=fake.all())
+        Worker(client, task_queue=processor_task_queue(TASK_QUEUE, name), activities=activities)
         for name in PROCESSORS
     ]
     async with WorkerGroup([main, *queues]):
-        yield Tier(time_skipping_env, fake, TASK_QUEUE)
+        yield tier
 
 
 @pytest.hookimpl(trylast=True)

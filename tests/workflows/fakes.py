@@ -35,6 +35,7 @@ from payments.activity_io import (
 )
 from payments.authentication import AuthenticationState
 from payments.errors import ErrorType
+from payments.ids import payment_of_key
 from payments.webhooks import Notification
 from tests.workflows.fakes_3ds import FakeAuthentication
 
@@ -143,14 +144,19 @@ class FakeProcessors(FakeAuthentication):
         """Every processor this payment called, successfully or not."""
         return {c.processor for c in self.calls[payment_id]}
 
+    def _payment(self, key: str) -> str:
+        """The payment a call is for: its workflow's id, or (a closed payment's refund, run by
+        a ``RefundWorkflow`` of its own) the payment its idempotency key names."""
+        workflow_id = activity.info().workflow_id or ""
+        return workflow_id if workflow_id in self.scripts else payment_of_key(key)
+
     def _run(self, step: str, processor: str, key: str, amount: int | None = None) -> Script:
         info = activity.info()
-        s = self.scripts[info.workflow_id or ""]
+        payment_id = self._payment(key)
+        s = self.scripts[payment_id]
         queue = s.failures.get((step, processor), [])
         ok = not queue
-        self.calls[info.workflow_id or ""].append(
-            Call(step, processor, key, info.attempt, ok, amount)
-        )
+        self.calls[payment_id].append(Call(step, processor, key, info.attempt, ok, amount))
         if not ok:
             raise queue.pop(0)
         return s

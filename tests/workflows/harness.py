@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from facade import operations as ops
+from payments.errors import StateConflict
 from payments.models import PaymentRequest, PaymentView, Refund, RefundRequest
+from payments.refunds import with_refunds
 from payments.status import PaymentEvent, PaymentStatus
+from stores.refunds import RefundLedger
 from tests.workflows.fakes import FakeProcessors, Script
 from workflows.payment import PaymentWorkflow
 
@@ -20,15 +23,30 @@ Step = tuple[PaymentStatus, PaymentEvent]
 class Tier:
     """Start, update and read payments; every view passing through here is recorded."""
 
-    def __init__(self, env: WorkflowEnvironment, fake: FakeProcessors, task_queue: str) -> None:
-        """Payments go to ``task_queue``, where the tier's worker runs the fakes."""
+    def __init__(
+        self, env: WorkflowEnvironment, fake: FakeProcessors, task_queue: str, ledger: RefundLedger
+    ) -> None:
+        """Payments go to ``task_queue``, where the tier's worker runs the fakes; refunds of
+        closed payments are booked in ``ledger``."""
         self.env = env
         self.client = env.client
         self.fake = fake
         self.task_queue = task_queue
+        self.ledger = ledger
+        self.skew = timedelta(0)
+        """How far the refund ledger's clock runs ahead of the wall clock (``now``)."""
         self.seen: set[Step] = set()
         self.windows_closed = 0
-        """Payments that ended with money captured: their refund window closed."""
+        """Refund windows seen closed: an old payment's workflow waited its window out, or the
+        ledger refused a closed payment's refund because its window had passed."""
+
+    def now(self) -> datetime:
+        """The refund activity's clock: the wall clock plus ``skew``."""
+        return datetime.now(UTC) + self.skew
+
+    async def _joined(self, view: PaymentView) -> PaymentView:
+        """``view`` with the refunds booked after its workflow closed, as readers show it."""
+        return with_refunds(view, await self.ledger.for_payment(view.payment_id))
 
     def _record(self, view: PaymentView) -> PaymentView:
         self.seen.update((t.from_status, t.event) for t in view.transitions)
@@ -78,14 +96,11 @@ class Tier:
         except RPCError as err:
             if err.status is not RPCStatusCode.NOT_FOUND:  # it ended already: nothing to skip
                 raise
-        final = self._record(await handle.result())
-        if final.status in (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED):
-            self.windows_closed += 1
-        return final
+        return self._record(await self._joined(await handle.result()))
 
     async def view(self, payment_id: str) -> PaymentView:
-        """The current view (query)."""
-        return self._record(await ops.payment_view(self.client, payment_id))
+        """The current view (query), with the ledger's refunds once the workflow closed."""
+        return self._record(await self._joined(await ops.payment_view(self.client, payment_id)))
 
     async def capture(self, payment_id: str, amount: int | None = None) -> PaymentView:
         """Capture update."""
@@ -96,9 +111,14 @@ class Tier:
         return self._record(await ops.cancel(self.client, payment_id))
 
     async def refund(self, payment_id: str, refund_id: str, amount: int | None = None) -> Refund:
-        """Refund update, then the view it left (recorded)."""
+        """Refund (update or ``RefundWorkflow``), then the view it left (recorded)."""
         req = RefundRequest(refund_id=refund_id, amount=amount)
-        refund = await ops.refund(self.client, payment_id, req)
+        try:
+            refund = await ops.refund(self.client, payment_id, req, ledger=self.ledger)
+        except StateConflict as exc:
+            if "refund window" in exc.message:
+                self.windows_closed += 1
+            raise
         await self.view(payment_id)
         return refund
 
