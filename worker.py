@@ -20,6 +20,7 @@ from activities.outcomes import observe
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from infra import metrics, tracing
+from infra.deployment import deployment_config, deployment_version, make_current
 from infra.exits import exit_now
 from infra.keyring import KeyringError, load_keyring
 from infra.logging_setup import configure as configure_logging
@@ -52,6 +53,8 @@ PASSTHROUGH = (
     "aiohttp",
     "cryptography",
 )
+# How long a worker asked to make its build current waits for the server to see it poll.
+PROMOTE_SECONDS = 30.0
 # The stores the worker's activities use (the API's own area is the API's).
 WORKER_AREAS = ("vault", "merchants", "findings")
 
@@ -93,11 +96,14 @@ def build_worker(
     runner: WorkflowRunner | None = None,
     *,
     queue_limits: bool = True,
+    payment_workflow: type[PaymentWorkflow] = PaymentWorkflow,
 ) -> WorkerGroup:
     """The payments queue's worker and one worker per processor queue, limits from settings.
 
     The payments queue keeps every activity too: histories from before the per-processor
-    queues scheduled processor calls there.
+    queues scheduled processor calls there. With a build id in settings every worker of the
+    group polls as that deployment version, so a pinned payment's activities stay on its build.
+    ``payment_workflow`` lets the versioning test run a deliberately changed build.
     """
     at_rest = load_keyring(settings.resolved_vault_key_file())
     db = settings.database()
@@ -121,14 +127,32 @@ def build_worker(
     main = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[PaymentWorkflow, ReconciliationWorkflow],
+        workflows=[payment_workflow, ReconciliationWorkflow],
         activities=[*activities.all(), notify.notify, reconcile.reconcile],
         workflow_runner=runner or sandboxed_runner(),
+        deployment_config=deployment_config(settings),
         **worker_tuning(settings),
     )
     calls = activities.processor_calls()
     queues = processor_workers(client, settings, calls, queue_limits=queue_limits)
     return WorkerGroup([main, *queues])
+
+
+async def promote(client: Client, settings: Settings, group: WorkerGroup) -> None:
+    """Make this build current if settings ask (the local stack), once it polls every queue."""
+    version = deployment_version(settings)
+    if version is None or not settings.worker_make_current:
+        return
+    async with asyncio.timeout(PROMOTE_SECONDS):
+        promoted = await make_current(client, version, group.task_queues)
+    if promoted:
+        log.info("made %s the current version", version.to_canonical_string())
+
+
+def version_name(settings: Settings) -> str:
+    """``<deployment>.<build id>`` for logs, or ``unversioned``."""
+    version = deployment_version(settings)
+    return version.to_canonical_string() if version else "unversioned"
 
 
 def sdk_runtime(settings: Settings) -> Runtime | None:
@@ -150,10 +174,12 @@ async def run(settings: Settings) -> None:
     async with worker_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:
+            await promote(client, settings, worker)
             await ensure_schedule(client, settings)
             if settings.unsafe_random_idempotency_keys:
                 log.warning("UNSAFE: random idempotency keys per attempt (chaos harness only)")
-            log.info("worker ready task_queue=%s pid=%d", settings.task_queue, os.getpid())
+            log.info("worker ready task_queue=%s version=%s pid=%d", settings.task_queue,
+                     version_name(settings), os.getpid())  # fmt: skip
             sys.stdout.flush()
             await stop.wait()
             log.info("shutting down")
