@@ -17,11 +17,23 @@ from temporalio.api.workflowservice.v1 import (
     SetWorkerDeploymentCurrentVersionRequest,
 )
 from temporalio.client import Client
-from temporalio.common import WorkerDeploymentVersion
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import WorkerDeploymentConfig
 
 from infra.settings import Settings
+
+VERSIONING_BEHAVIOR = VersioningBehavior.PINNED
+"""Every workflow type is pinned: a run stays on the build that started it and new code needs
+no ``patched`` for it. ``PaymentWorkflow``: a build drains within the authorization TTL (7 days)
+now that payments close once the money has moved. ``RefundWorkflow``: seconds long.
+``ReconciliationWorkflow``: one scheduled run, at most about half an hour. Reasons at each class
+and in docs/changing-the-workflow.md.
+
+The worker's default rather than ``@workflow.defn(versioning_behavior=...)``: the server refuses
+a workflow task that states a behavior from an unversioned worker, and the tests, chaos and bench
+run the same classes unversioned. A type that should auto-upgrade would state it on its class
+and could then run on versioned workers only."""
 
 
 def deployment_version(settings: Settings) -> WorkerDeploymentVersion | None:
@@ -34,13 +46,16 @@ def deployment_version(settings: Settings) -> WorkerDeploymentVersion | None:
 def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
     """What a ``Worker`` needs to poll as this version; None: unversioned.
 
-    No default behavior: every workflow type states its own in ``@workflow.defn``, and the SDK
-    refuses to start a versioned worker with a workflow that does not.
+    Workflows run with ``VERSIONING_BEHAVIOR``; activity-only workers ignore it.
     """
     version = deployment_version(settings)
     if version is None:
         return None
-    return WorkerDeploymentConfig(version=version, use_worker_versioning=True)
+    return WorkerDeploymentConfig(
+        version=version,
+        use_worker_versioning=True,
+        default_versioning_behavior=VERSIONING_BEHAVIOR,
+    )
 
 
 async def polled_task_queues(client: Client, version: WorkerDeploymentVersion) -> set[str]:

@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     version's canonical name)."""
     worker_build_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
     """This worker's build in the deployment; unset: the worker runs unversioned (tests, chaos,
-    bench). Set, it polls as ``<deployment>.<build id>`` and every workflow runs with the
-    versioning behavior its ``@workflow.defn`` declares (docs/changing-the-workflow.md)."""
+    bench). Set, it polls as ``<deployment>.<build id>`` and its workflows run pinned to their
+    build (``infra.deployment.VERSIONING_BEHAVIOR``, docs/changing-the-workflow.md)."""
     worker_make_current: bool = False
     """Once polling, make this build the deployment's current version (the local stack, where
     one build runs at a time). Production deploys promote with ``temporal worker deployment

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, VersioningBehavior
+from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from payments import search_attributes as sa
@@ -18,11 +18,11 @@ with workflow.unsafe.imports_passed_through():
 SCHEDULE_ID = "payments-reconciliation"
 
 
-# Pinned (on versioned workers): each scheduled run starts on the current build and ends there
-# within its one activity's budget (3 tries of at most 10 minutes), so a run never replays on
-# new code and delays an old build's drain by half an hour at most; the next run of the
-# schedule starts on the new build.
-@workflow.defn(versioning_behavior=VersioningBehavior.PINNED)
+# Pinned on versioned workers (infra/deployment.py, VERSIONING_BEHAVIOR): each scheduled run
+# starts on the current build and ends there within its one activity's budget (3 tries of at
+# most 10 minutes), so a run never replays on new code and delays an old build's drain by half an
+# hour at most; the schedule's next run starts on the new build.
+@workflow.defn
 class ReconciliationWorkflow:
     """Compare payments with ledgers once; report, never change money."""
 

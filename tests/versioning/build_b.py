@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from payments.models import PaymentRequest, PaymentView
@@ -20,9 +19,10 @@ with workflow.unsafe.imports_passed_through():
 BUILD_B_MARK = "[build B]"
 
 
-@workflow.defn(name="PaymentWorkflow", versioning_behavior=VersioningBehavior.PINNED)
+@workflow.defn(name="PaymentWorkflow")
 class ChangedPaymentWorkflow(PaymentWorkflow):
-    """An incompatible change made without ``workflow.patched``: safe only because it is pinned."""
+    """An incompatible change made without ``workflow.patched``: safe only because payments are
+    pinned (the worker's ``VERSIONING_BEHAVIOR``)."""
 
     @workflow.run
     async def run(self, request: PaymentRequest) -> PaymentView:
