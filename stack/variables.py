@@ -36,6 +36,8 @@ VARIABLES: tuple[Variable, ...] = (
              "first worker metrics port; two per worker (business, SDK)"),
     Variable("STACK_TIMEOUT", "timeout", 60.0,
              "seconds to wait for each component to become healthy"),
+    Variable("PAYMENTS_WORKER_BUILD_ID", "build_id", "<digest of workflows/, payments/>",
+             "workers' build in Worker Deployment payments; made current once they poll"),
     Variable("DB", "db", "sqlite",
              "stores: sqlite files, or postgres (cluster in <run>/postgres)",
              ("sqlite", "postgres")),
@@ -56,7 +58,10 @@ def read(env: Mapping[str, str]) -> dict[str, int | float | str]:
         if var.choices:
             values[var.field] = _word(var, env[var.name])
             continue
+        if var.field == "run_dir":
+            continue  # a path: StackConfig.from_env resolves it
         if isinstance(var.default, str):
+            values[var.field] = env[var.name]
             continue
         kind = type(var.default)
         try:
