@@ -36,11 +36,11 @@ VARIABLES: tuple[Variable, ...] = (
              "first worker metrics port; two per worker (business, SDK)"),
     Variable("STACK_TIMEOUT", "timeout", 60.0,
              "seconds to wait for each component to become healthy"),
-    Variable("PAYMENTS_WORKER_BUILD_ID", "build_id", "<digest of workflows/, payments/>",
-             "workers' build in Worker Deployment payments; made current once they poll"),
     Variable("DB", "db", "sqlite",
              "stores: sqlite files, or postgres (cluster in <run>/postgres)",
              ("sqlite", "postgres")),
+    Variable("PAYMENTS_WORKER_BUILD_ID", "build_id", "<code digest>",
+             "workers' Worker Versioning build, made current"),
 )  # fmt: skip
 
 
