@@ -20,7 +20,7 @@ from activities.outcomes import observe
 from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from infra import metrics, tracing
-from infra.deployment import deployment_config, deployment_version, make_current
+from infra.deployment import deployment_config, promote, version_name
 from infra.exits import exit_now
 from infra.keyring import KeyringError, load_keyring
 from infra.logging_setup import configure as configure_logging
@@ -53,8 +53,6 @@ PASSTHROUGH = (
     "aiohttp",
     "cryptography",
 )
-# How long a worker asked to make its build current waits for the server to see it poll.
-PROMOTE_SECONDS = 30.0
 # The stores the worker's activities use (the API's own area is the API's).
 WORKER_AREAS = ("vault", "merchants", "findings")
 
@@ -138,23 +136,6 @@ def build_worker(
     return WorkerGroup([main, *queues])
 
 
-async def promote(client: Client, settings: Settings, group: WorkerGroup) -> None:
-    """Make this build current if settings ask (the local stack), once it polls every queue."""
-    version = deployment_version(settings)
-    if version is None or not settings.worker_make_current:
-        return
-    async with asyncio.timeout(PROMOTE_SECONDS):
-        promoted = await make_current(client, version, group.task_queues)
-    if promoted:
-        log.info("made %s the current version", version.to_canonical_string())
-
-
-def version_name(settings: Settings) -> str:
-    """``<deployment>.<build id>`` for logs, or ``unversioned``."""
-    version = deployment_version(settings)
-    return version.to_canonical_string() if version else "unversioned"
-
-
 def sdk_runtime(settings: Settings) -> Runtime | None:
     """A runtime exporting the SDK's own metrics to Prometheus, if a port is configured."""
     if settings.sdk_metrics_port is None:
@@ -174,7 +155,7 @@ async def run(settings: Settings) -> None:
     async with worker_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:
-            await promote(client, settings, worker)
+            await promote(client, settings, worker.task_queues)
             await ensure_schedule(client, settings)
             if settings.unsafe_random_idempotency_keys:
                 log.warning("UNSAFE: random idempotency keys per attempt (chaos harness only)")

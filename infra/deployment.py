@@ -8,6 +8,7 @@ pinned (docs/changing-the-workflow.md). Without a build id the worker runs unver
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 
 from temporalio.api.deployment.v1 import WorkerDeploymentVersion as VersionProto
@@ -22,6 +23,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import WorkerDeploymentConfig
 
 from infra.settings import Settings
+
+log = logging.getLogger("payments.worker")
+PROMOTE_SECONDS = 30.0
+"""How long a worker asked to make its build current waits for the server to see it poll."""
 
 VERSIONING_BEHAVIOR = VersioningBehavior.PINNED
 """Every workflow type is pinned: a run stays on the build that started it and new code needs
@@ -43,6 +48,12 @@ def deployment_version(settings: Settings) -> WorkerDeploymentVersion | None:
     if settings.worker_build_id is None:
         return None
     return WorkerDeploymentVersion(settings.worker_deployment_name, settings.worker_build_id)
+
+
+def version_name(settings: Settings) -> str:
+    """``<deployment>.<build id>`` for logs, or ``unversioned``."""
+    version = deployment_version(settings)
+    return version.to_canonical_string() if version else "unversioned"
 
 
 def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
@@ -134,3 +145,19 @@ async def make_current(
         if await current_build_id(client, version.deployment_name) != version.build_id:
             raise
     return True
+
+
+async def promote(client: Client, settings: Settings, task_queues: Iterable[str]) -> None:
+    """Make this worker's build current if settings ask (the local stack), once it polls every
+    one of ``task_queues``.
+
+    Raises:
+        TimeoutError: The server did not see every queue polled within ``PROMOTE_SECONDS``.
+    """
+    version = deployment_version(settings)
+    if version is None or not settings.worker_make_current:
+        return
+    async with asyncio.timeout(PROMOTE_SECONDS):
+        promoted = await make_current(client, version, task_queues)
+    if promoted:
+        log.info("made %s the current version", version.to_canonical_string())
