@@ -191,3 +191,20 @@ async def _deploy(address: str, client: Client, b: Settings, group_b: WorkerGrou
         address, "worker", "deployment", "set-current-version", "--yes",
         "--deployment-name", version.deployment_name, "--build-id", version.build_id,
     )  # fmt: skip
+
+
+async def test_a_payment_from_before_versioning_moves_to_the_current_build_and_stays(
+    base: Settings,
+) -> None:
+    """Turning versioning on: an open payment of unversioned workers finishes on the current
+    build, which replays its history (why changes keep patches while such payments are open)."""
+    client = await connect(base)
+    async with running(client, base):  # no build id: unversioned, as before this change
+        old = await pay(client, base, capture=CaptureMethod.MANUAL)
+    assert await ran_on(client, old.payment_id) == ("", VersioningBehavior.UNSPECIFIED)
+    a = base.model_copy(update={"worker_build_id": "build-a"})
+    async with running(client, a) as group_a, asyncio.timeout(STEP_SECONDS):
+        await make_current(client, _version(a), group_a.task_queues)
+        captured = await ops.capture(client, old.payment_id, None)
+    assert captured.status is PaymentStatus.CAPTURED
+    assert await ran_on(client, old.payment_id) == ("build-a", VersioningBehavior.PINNED)
