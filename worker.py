@@ -21,6 +21,7 @@ from activities.payment import PaymentActivities
 from activities.reconcile import ReconcileActivities
 from activities.refund import RefundActivities
 from infra import metrics, tracing
+from infra.deployment import deployment_config, promote, version_name
 from infra.exits import exit_now
 from infra.keyring import KeyringError, load_keyring
 from infra.logging_setup import configure as configure_logging
@@ -96,11 +97,14 @@ def build_worker(
     runner: WorkflowRunner | None = None,
     *,
     queue_limits: bool = True,
+    payment_workflow: type[PaymentWorkflow] = PaymentWorkflow,
 ) -> WorkerGroup:
     """The payments queue's worker and one worker per processor queue, limits from settings.
 
     The payments queue keeps every activity too: histories from before the per-processor
-    queues scheduled processor calls there.
+    queues scheduled processor calls there. With a build id in settings every worker of the
+    group polls as that deployment version, so a pinned payment's activities stay on its build.
+    ``payment_workflow`` lets the versioning test run a deliberately changed build.
     """
     at_rest = load_keyring(settings.resolved_vault_key_file())
     db = settings.database()
@@ -125,9 +129,10 @@ def build_worker(
     main = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[PaymentWorkflow, ReconciliationWorkflow, RefundWorkflow],
+        workflows=[payment_workflow, ReconciliationWorkflow, RefundWorkflow],
         activities=[*activities.all(), notify.notify, reconcile.reconcile],
         workflow_runner=runner or sandboxed_runner(),
+        deployment_config=deployment_config(settings),
         **worker_tuning(settings),
     )
     # A closed payment's refund runs where its capture ran: on the processor's queue.
@@ -155,10 +160,12 @@ async def run(settings: Settings) -> None:
     async with worker_http(settings) as http:
         worker = build_worker(client, settings, http)
         async with worker:
+            await promote(client, settings, worker.task_queues)
             await ensure_schedule(client, settings)
             if settings.unsafe_random_idempotency_keys:
                 log.warning("UNSAFE: random idempotency keys per attempt (chaos harness only)")
-            log.info("worker ready task_queue=%s pid=%d", settings.task_queue, os.getpid())
+            log.info("worker ready task_queue=%s version=%s pid=%d", settings.task_queue,
+                     version_name(settings), os.getpid())  # fmt: skip
             sys.stdout.flush()
             await stop.wait()
             log.info("shutting down")

@@ -23,6 +23,7 @@ from temporalio.worker import (
     Worker,
 )
 
+from infra.deployment import deployment_config
 from infra.settings import Settings
 from workflows.policies import processor_task_queue
 
@@ -72,6 +73,8 @@ def processor_workers(
             max_concurrent_activities=settings.max_concurrent_activities,
             activity_task_poller_behavior=_pollers(settings),
             graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_seconds),
+            # The payment's version too: a pinned payment's processor calls stay on its build.
+            deployment_config=deployment_config(settings),
         )
         for p in settings.resolved_processors()
     ]

@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     temporal_tls_key_file: Path | None = None
     temporal_tls_server_name: str | None = None
     temporal_api_key: SecretStr | None = None
+    worker_deployment_name: str = Field(default="payments", pattern=r"^[A-Za-z0-9_\-]{1,64}$")
+    """The Worker Deployment this worker belongs to (no dots: ``<name>.<build id>`` is a
+    version's canonical name)."""
+    worker_build_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
+    """This worker's build in the deployment; unset: the worker runs unversioned (tests, chaos,
+    bench). Set, it polls as ``<deployment>.<build id>`` and its workflows run pinned to their
+    build (``infra.deployment.VERSIONING_BEHAVIOR``, docs/changing-the-workflow.md)."""
+    worker_make_current: bool = False
+    """Once polling, make this build the deployment's current version (the local stack, where
+    one build runs at a time). Production deploys promote with ``temporal worker deployment
+    set-current-version`` after checking the new build (README, "Deploying new workflow
+    code")."""
 
     processor_url: str = "http://127.0.0.1:8081"
     """The only processor when ``processors`` is empty."""

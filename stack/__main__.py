@@ -23,11 +23,13 @@ Environment variables (defaults in brackets; the table is stack/variables.py):
     METRICS_PORT              first worker metrics port; two per worker (business, SDK) [9464]
     STACK_TIMEOUT             seconds to wait for each component to become healthy [60]
     DB                        stores: sqlite files, or postgres (cluster in <run>/postgres) [sqlite]
+    PAYMENTS_WORKER_BUILD_ID  workers' Worker Versioning build, made current [<code digest>]
 
 Workers and the API get PAYMENTS_TEMPORAL_ADDRESS, PAYMENTS_PROCESSOR_URL, PAYMENTS_PROCESSORS
 and PAYMENTS_RUN_DIR pointing at this stack, and PAYMENTS_DATABASE_URL with DB=postgres (up
-prints it masked); any other PAYMENTS_* variable set here passes through. up prints the export
-lines that point starter.py at this stack.
+prints it masked); any other PAYMENTS_* variable set here passes through. Workers run versioned
+(PAYMENTS_WORKER_BUILD_ID, each makes its build current). up prints the export lines that point
+starter.py at this stack.
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.settings import Settings
 from stack import checks, localdb, secondary, variables
 from stack.api import api_spec
+from stack.build_id import code_build_id
 from stack.codec import DEFAULT_PORT, codec_spec, path_secret, ui_codec_args
 from stack.commands import (
     REPO_ROOT,
@@ -43,6 +45,8 @@ class StackConfig:
     """Seconds ``up`` waits for each component to become healthy."""
     db: str = "sqlite"
     """``sqlite`` (files in the run folder) or ``postgres`` (the stack's own cluster)."""
+    build_id: str = ""
+    """The workers' build id; empty: a digest of the workflow code (``stack.build_id``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
@@ -68,6 +72,17 @@ class StackConfig:
     def stripe_key_file(self) -> Path | None:
         """The Stripe test key's file when the secondary is Stripe, else None."""
         return secondary.key_file(self.run_dir) if self.secondary_processor == "stripe" else None
+
+    @property
+    def worker_build_id(self) -> str:
+        """The build the stack's workers run as (Worker Versioning)."""
+        return self.build_id or code_build_id()
+
+    @property
+    def deployment_name(self) -> str:
+        """The workers' Worker Deployment (``PAYMENTS_WORKER_DEPLOYMENT_NAME`` passes through)."""
+        default: str = Settings.model_fields["worker_deployment_name"].default
+        return os.environ.get("PAYMENTS_WORKER_DEPLOYMENT_NAME", default)
 
     @property
     def temporal_address(self) -> str:
@@ -164,10 +179,15 @@ def worker_component(cfg: StackConfig, settings: dict[str, str], index: int) -> 
     """One worker, with its own metrics ports so several can run side by side."""
     business, sdk = worker_metrics_ports(cfg, index)
     ports = {"PAYMENTS_METRICS_PORT": str(business), "PAYMENTS_SDK_METRICS_PORT": str(sdk)}
+    # Versioned like production; one build at a time, so each worker makes its build current.
+    version = {
+        "PAYMENTS_WORKER_BUILD_ID": cfg.worker_build_id,
+        "PAYMENTS_WORKER_MAKE_CURRENT": "true",
+    }
     return Component(
         name=f"worker-{index}",
         argv=worker_command(),
-        env=child_env({**settings, **ports}),
+        env=child_env({**settings, **ports, **version}),
         healthy=_worker_healthy,
         ports={"METRICS_PORT": business, "METRICS_PORT+1": sdk},
         url=f"metrics http://127.0.0.1:{business}/metrics, SDK http://127.0.0.1:{sdk}/metrics",

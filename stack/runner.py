@@ -58,6 +58,9 @@ def up(cfg: StackConfig, timeout: float = 60.0) -> None:
         print(f"localstripe    http://127.0.0.1:{cfg.secondary_port} (secondary, processor "
               f"'stripe', Stripe connector, key in {cfg.stripe_key_file})")  # fmt: skip
     print(f"Logs           {cfg.logs}")
+    print(f"Workers        build {cfg.worker_build_id}, current in Worker Deployment "
+          f"{cfg.deployment_name} (temporal worker deployment describe --name "
+          f"{cfg.deployment_name})")  # fmt: skip
     for line in localdb.describe(cfg.run_dir, cfg.db):
         print(line)
     _print_metrics(cfg)

@@ -39,6 +39,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DB", "db", "sqlite",
              "stores: sqlite files, or postgres (cluster in <run>/postgres)",
              ("sqlite", "postgres")),
+    Variable("PAYMENTS_WORKER_BUILD_ID", "build_id", "<code digest>",
+             "workers' Worker Versioning build, made current"),
 )  # fmt: skip
 
 
@@ -56,7 +58,10 @@ def read(env: Mapping[str, str]) -> dict[str, int | float | str]:
         if var.choices:
             values[var.field] = _word(var, env[var.name])
             continue
+        if var.field == "run_dir":
+            continue  # a path: StackConfig.from_env resolves it
         if isinstance(var.default, str):
+            values[var.field] = env[var.name]
             continue
         kind = type(var.default)
         try:

@@ -33,6 +33,12 @@ with workflow.unsafe.imports_passed_through():
 T = TypeVar("T")
 
 
+# Pinned on versioned workers (infra/deployment.py, VERSIONING_BEHAVIOR): a payment runs start
+# to finish on the build that started it, so new code needs no `patched` for it. A build's
+# payments close at capture, cancel or expiry, so it drains within the authorization TTL (7 days,
+# plus the authentication and another-card waits) and its workers can stop then. Auto-upgrade
+# would move every open payment onto new code at its next task, making every change a patch the
+# replay gate must prove (docs/changing-the-workflow.md).
 @workflow.defn
 class PaymentWorkflow(CustomerUpdates):
     """Balance check, authorize, then capture, cancel or expire; refunds until the window closes."""

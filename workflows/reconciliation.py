@@ -18,6 +18,10 @@ with workflow.unsafe.imports_passed_through():
 SCHEDULE_ID = "payments-reconciliation"
 
 
+# Pinned on versioned workers (infra/deployment.py, VERSIONING_BEHAVIOR): each scheduled run
+# starts on the current build and ends there within its one activity's budget (3 tries of at
+# most 10 minutes), so a run never replays on new code and delays an old build's drain by half an
+# hour at most; the schedule's next run starts on the new build.
 @workflow.defn
 class ReconciliationWorkflow:
     """Compare payments with ledgers once; report, never change money."""

@@ -1,0 +1,1 @@
+"""Worker Versioning: a rolling deploy of a changed ``PaymentWorkflow`` on a real dev server."""
