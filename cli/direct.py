@@ -11,6 +11,7 @@ from cli.errors import CliError, Exit
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from facade import operations as ops
+from facade.reads import Reader
 from facade.tokenize import open_tokenizer
 from infra.keyring import KeyringError
 from infra.settings import Settings
@@ -28,6 +29,8 @@ from payments.models import (
 from payments.money import Money
 from payments.public import API_STATUS, ApiStatus, failure_out, internal_statuses
 from payments.status import PaymentStatus
+from stores.database import DatabaseUnavailable
+from stores.payment_index import open_payment_index
 
 
 async def connect_direct(settings: Settings) -> Client:
@@ -47,6 +50,21 @@ async def connect_direct(settings: Settings) -> Client:
             "is the stack up (`make up`), or did you mean --api URL?",
             Exit.UNAVAILABLE,
         ) from None
+
+
+async def api_reader(client: Client, settings: Settings) -> Reader:
+    """Reads as the API makes them (``facade.reads``): on the API area's read model when this
+    machine has it (the same database settings as the API), else on Temporal alone.
+
+    No worker is needed either way; a finished payment the API kept costs no Temporal call.
+    """
+    db = settings.database()
+    if not db.is_postgres and not db.sqlite_file("api").exists():
+        return Reader(client)  # no API here: nothing to read, and no file to create
+    try:
+        return Reader(client, await open_payment_index(db))
+    except DatabaseUnavailable:
+        return Reader(client)  # the database is down: Temporal still answers
 
 
 def _declined(view: PaymentView, lines: list[str]) -> CliError:
@@ -123,5 +141,5 @@ async def other(args: argparse.Namespace, settings: Settings) -> list[str]:
     elif args.command == "cancel":
         view = await ops.cancel(client, args.payment_id)
     else:
-        view = await ops.payment_view(client, args.payment_id)
+        view = await (await api_reader(client, settings)).read(args.payment_id)
     return [view.model_dump_json()] if args.json else view_lines(view)
