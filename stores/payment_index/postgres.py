@@ -12,7 +12,8 @@ from stores import pg
 from stores.payment_index.protocol import Indexed, Latest, Position, indexed, latest_of
 
 _INSERT = (
-    "INSERT INTO payment_index VALUES (%s, %s, %s, %s, %s)"
+    "INSERT INTO payment_index (merchant_id, payment_id, created_us, amount, currency)"
+    " VALUES (%s, %s, %s, %s, %s)"
     " ON CONFLICT (merchant_id, payment_id) DO NOTHING"
 )
 _CREATED = "SELECT created_us FROM payment_index WHERE merchant_id = %s AND payment_id = %s"

@@ -8,7 +8,10 @@ from pathlib import Path
 from infra.sqlite_local import ThreadLocalConnections
 from stores.payment_index.protocol import Indexed, Latest, Position, indexed, latest_of
 
-_INSERT = "INSERT OR IGNORE INTO payment_index VALUES (?, ?, ?, ?, ?)"
+_INSERT = (
+    "INSERT OR IGNORE INTO payment_index (merchant_id, payment_id, created_us, amount, currency)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
 _CREATED = "SELECT created_us FROM payment_index WHERE merchant_id = ? AND payment_id = ?"
 _OLDER = (
     "SELECT payment_id, created_us, amount, currency, status, version, final, view"
