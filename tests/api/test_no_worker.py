@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -33,6 +34,8 @@ from api.temporal import derived_id
 from api.views import payment_out
 from bench.history import billable_actions
 from facade import operations as ops
+from facade.reads import Reader
+from payments.status import PaymentStatus
 from stack.commands import REPO_ROOT, child_env
 from tests.api.conftest import Merchant, app_client, env_of, payment_body
 from worker import build_worker, worker_http
@@ -67,6 +70,16 @@ async def test_with_no_worker_a_create_answers_202_then_the_retry_gets_the_final
         assert (p["card"]["brand"], p["card"]["last4"]) == ("visa", "4242")
         declined = await _post(http, merchant, "k-no", payment_body(name="decline"))
         assert declined.status_code == 202
+        # Reads need no worker: GET answers from the view the create kept; a reader without the
+        # API's store answers from the workflow's start input (history), both ``processing``.
+        got = await http.get(f"/v1/payments/{p['id']}", headers=merchant.headers())
+        assert (got.status_code, got.json()) == (200, p)
+        bare = await Reader(client, query_seconds=0.5).read(p["id"])
+        assert (bare.status, bare.amount, bare.created_at) == (
+            PaymentStatus.PENDING,
+            2500,
+            got_at(p),
+        )
         async with worker_http(idle) as w, build_worker(client, idle, w):
             again = await _post(http, merchant, "k-ok", payment_body(2500))
             assert (again.status_code, again.json()["id"]) == (200, p["id"])
@@ -75,6 +88,11 @@ async def test_with_no_worker_a_create_answers_202_then_the_retry_gets_the_final
             no = await _post(http, merchant, "k-no", payment_body(name="decline"))
             assert no.status_code == 402
             assert no.json()["error"]["payment_id"] == declined.json()["id"]
+
+
+def got_at(payment: Any) -> datetime:
+    """A payment's ``created_at`` as the API wrote it."""
+    return datetime.fromisoformat(str(payment["created_at"]).replace("Z", "+00:00"))
 
 
 class _Counted(OutboundInterceptor):
