@@ -1,75 +1,61 @@
 """Listing a merchant's payments, newest first, one page at a time.
 
-The order and the cursors come from the API's payment index (``stores.payment_index``); status,
-amount and currency of each page's payments from Temporal visibility, in one query per chunk.
+The order and the cursors come from the API's payment index (``stores.payment_index``); each
+payment's status from the read model kept in the same rows. A row whose workflow may still
+change is refreshed first, as GET reads it (``facade.reads``: a describe, a closed workflow's
+result, a bounded query only for open payments in flux), then a status filter applies. No
+worker is needed, and visibility is not asked.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from temporalio.client import WorkflowExecution
-
-from api import temporal
+from api import service, temporal
 from api.cursors import decode_cursor, encode_cursor
 from api.deps import AppState
 from api.schemas import ApiStatus, PaymentList, PaymentSummary
-from api.views import API_STATUS, internal_statuses
-from payments import search_attributes as sa
-from payments.status import PaymentStatus
+from payments.errors import NotFound
+from payments.public import public_status
 from stores.payment_index import Indexed, Position
 
 # A status filter reads the index in chunks of this many and stops after this many chunks, so a
-# page costs a bounded number of queries even if few payments match (the page is then short).
+# page costs bounded work even if few payments match (the page is then short).
 CHUNK = 100
 MAX_CHUNKS = 5
-# A payment in the index but not (yet) in visibility is shown as processing for this long: the
+# Rows of a chunk refreshed at once (finished payments kept as final cost no Temporal call).
+PARALLEL = 10
+# A payment in the index but not (yet) in Temporal is shown as processing for this long: the
 # workflow may still be starting. Older ones never started (Temporal refused) and are left out.
 UNSEEN_GRACE = timedelta(minutes=5)
 
 
-def query_for(merchant: str, ids: list[str], status: ApiStatus | None) -> str:
-    """The visibility query; merchant and payment ids are ``[A-Za-z0-9_-]``, so quoting is safe."""
-    listed = ", ".join(f"'{i}'" for i in ids)
-    query = f"WorkflowType = 'PaymentWorkflow' AND PaymentMerchant = '{merchant}'"
-    query += f" AND WorkflowId IN ({listed})"
-    if status is not None:
-        values = ", ".join(f"'{s.value}'" for s in internal_statuses(status))
-        query += f" AND PaymentStatus IN ({values})"
-    return query
+async def _statuses(state: AppState, rows: list[Indexed]) -> dict[str, ApiStatus]:
+    """Each row's status as GET shows it; rows Temporal does not know are left out."""
+    reader = service.reader(state)
+    wait = state.settings.temporal_rpc_timeout_seconds + reader.query_seconds
+    turns = asyncio.Semaphore(PARALLEL)
+
+    async def one(row: Indexed) -> tuple[str, ApiStatus | None]:
+        if not temporal.PAYMENT_ID.match(row.payment_id):
+            return row.payment_id, None
+        async with turns:
+            try:
+                view = await temporal.call(reader.refresh(row.payment_id, row.latest), wait=wait)
+            except NotFound:
+                return row.payment_id, None
+        return row.payment_id, public_status(view.status, view.capture_method)
+
+    found = await asyncio.gather(*(one(r) for r in rows))
+    return {payment_id: status for payment_id, status in found if status is not None}
 
 
-def _status(value: str | None) -> ApiStatus:
-    try:
-        return API_STATUS[PaymentStatus(value or "")]
-    except ValueError:
-        return ApiStatus.PROCESSING
-
-
-async def _visible(
-    state: AppState, merchant: str, rows: list[Indexed], status: ApiStatus | None
-) -> dict[str, WorkflowExecution]:
-    ids = [r.payment_id for r in rows if temporal.PAYMENT_ID.match(r.payment_id)]
-    if not ids:
-        return {}
-    found: dict[str, WorkflowExecution] = {}
-
-    async def fetch() -> None:
-        async for wf in state.client.list_workflows(
-            query_for(merchant, ids, status), page_size=len(ids)
-        ):
-            found[wf.id] = wf
-
-    await temporal.call(fetch(), wait=state.settings.temporal_rpc_timeout_seconds)
-    return found
-
-
-def _summary(row: Indexed, wf: WorkflowExecution | None) -> PaymentSummary:
-    attrs = wf.typed_search_attributes if wf is not None else None
+def _summary(row: Indexed, status: ApiStatus | None) -> PaymentSummary:
     return PaymentSummary(
         id=row.payment_id,
-        status=_status(attrs.get(sa.PAYMENT_STATUS) if attrs else None),
+        status=status or ApiStatus.PROCESSING,
         amount=row.amount,
         currency=row.currency,
         created_at=row.created_at,
@@ -82,12 +68,12 @@ class _Page:
     data: list[PaymentSummary]
     last: Position | None = None
 
-    def take(self, row: Indexed, wf: WorkflowExecution | None, now: datetime) -> None:
+    def take(self, row: Indexed, status: ApiStatus | None, now: datetime) -> None:
         if len(self.data) == self.limit:
             return
         self.last = (row.created_us, row.payment_id)
-        if wf is not None or now - row.created_at < UNSEEN_GRACE:
-            self.data.append(_summary(row, wf))
+        if status is not None or now - row.created_at < UNSEEN_GRACE:
+            self.data.append(_summary(row, status))
 
 
 async def page_of(
@@ -102,10 +88,10 @@ async def page_of(
     size = limit + 1 if status is None else CHUNK
     for _ in range(MAX_CHUNKS):
         rows = await state.index.older(merchant, result.last, size)
-        found = await _visible(state, merchant, rows, status)
+        found = await _statuses(state, rows)
         now = datetime.now(UTC)
         for row in rows:
-            if status is None or row.payment_id in found:
+            if status is None or found.get(row.payment_id) is status:
                 result.take(row, found.get(row.payment_id), now)
             elif len(result.data) < limit:
                 result.last = (row.created_us, row.payment_id)

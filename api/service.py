@@ -16,6 +16,7 @@ from api.pinned import PinnedMethod
 from api.schemas import ApiStatus, CardIn, CreatePayment, CustomerIn
 from api.views import Language, failure_error, payment_out, refund_out
 from facade import operations as ops
+from facade.reads import Reader
 from infra import tracing
 from payments import search_attributes as sa
 from payments.authentication import AuthenticationUrls
@@ -184,7 +185,7 @@ async def create(
     if (view.merchant_id, view.amount, view.currency) != (merchant, body.amount, body.currency):
         # Only if the key store was lost and the key reused for another payment.
         raise IdempotencyReused("this Idempotency-Key was used for a different payment")
-    return answer_for(view, lang)
+    return answer_for(await kept(state, view), lang)
 
 
 def challenge_urls(base_url: str, payment_id: str, return_url: str | None) -> AuthenticationUrls:
@@ -206,8 +207,8 @@ async def _start(state: AppState, req: PaymentRequest) -> PaymentView:
         # After ``wait`` start_payment queries the payment; only a live worker answers that.
         return await asyncio.wait_for(start, timeout=wait + QUERY_GRACE_SECONDS)
     except WorkflowAlreadyStartedError:
-        # The payment for this key already ran to its end: answer with it.
-        return await ops.payment_view(state.client, req.payment_id)
+        # The payment for this key already ran to its end: answer with it (no worker needed).
+        return await reader(state).read(req.payment_id)
     except TimeoutError:
         return await temporal.accepted_view(state.client, req)
 
@@ -223,14 +224,29 @@ def answer_for(view: PaymentView, lang: Language) -> Answer:
     return ok(out, 202 if out.status is ApiStatus.PROCESSING else 200)
 
 
+def reader(state: AppState) -> Reader:
+    """The API's reads: its read model in the payment index, then Temporal (``facade.reads``),
+    joined with the refund ledger's refunds of closed payments."""
+    return Reader(state.client, state.index, refunds=state.refunds)
+
+
+async def kept(state: AppState, view: PaymentView) -> PaymentView:
+    """``view``, after keeping it as the payment's latest known view (unless one is newer)."""
+    await reader(state).keep(view)
+    return view
+
+
 async def view(state: AppState, merchant: str, payment_id: str) -> PaymentView:
-    """The merchant's payment; another merchant's answers 404 exactly like an unknown id."""
+    """The merchant's payment; another merchant's answers 404 exactly like an unknown id.
+
+    Needs no worker: see ``facade.reads`` (a finished payment costs no billable action).
+    """
     tracing.tag_payment(payment_id)
     if not temporal.PAYMENT_ID.match(payment_id):
         raise NotFound("no such payment")
-    found = await temporal.call(
-        ops.payment_view(state.client, payment_id), wait=state.settings.temporal_rpc_timeout_seconds
-    )
+    # The query inside is bounded on its own; this bounds the describe and the result.
+    wait = state.settings.temporal_rpc_timeout_seconds + reader(state).query_seconds
+    found = await temporal.call(reader(state).read(payment_id), wait=wait)
     if found.merchant_id != merchant:
         raise NotFound("no such payment")
     return found
@@ -249,4 +265,13 @@ async def require_owned(state: AppState, merchant: str, payment_id: str) -> str:
     return desc.typed_search_attributes.get(sa.PAYMENT_CURRENCY) or ""
 
 
-__all__ = ["answer_for", "check_create", "create", "refund_out", "require_owned", "view"]
+__all__ = [
+    "answer_for",
+    "check_create",
+    "create",
+    "kept",
+    "reader",
+    "refund_out",
+    "require_owned",
+    "view",
+]

@@ -20,6 +20,7 @@ from chaos.challenges import ChallengeLog
 from chaos.client import ClientBox
 from chaos.plans import CHALLENGES, EXPIRY_SECONDS, SHORT_WINDOW_SECONDS, Kind, Plan, expected
 from facade import operations as ops
+from facade.refunds import MadeRefunds
 from payments.errors import StateConflict
 from payments.models import (
     CaptureMethod,
@@ -57,10 +58,13 @@ class Driver:
         cards: MerchantCards,
         special: MerchantSpecial,
         authentication_timeout: int = 25,
+        ledger: MadeRefunds | None = None,
     ) -> None:
         """Tokens per merchant; ``special`` holds the ``SPECIAL`` cards. Challenges left
-        unanswered end after ``authentication_timeout`` seconds."""
+        unanswered end after ``authentication_timeout`` seconds. ``ledger``: the refund ledger,
+        where refunds of payments whose workflow closed are booked."""
         self.box = box
+        self.ledger = ledger
         self.authentication_timeout = authentication_timeout
         self.challenges = ChallengeLog()
         self.task_queue = task_queue
@@ -137,11 +141,10 @@ class Driver:
             )  # fmt: skip
         except WorkflowAlreadyStartedError:
             # A retried start after the first run already completed: it is the same payment.
-            return await ops.payment_view(client, plan.payment_id)
+            return await ops.payment_view(client, plan.payment_id, refunds=self.ledger)
 
-    @staticmethod
-    def _refund_call(pid: str, req: RefundRequest) -> Callable[[Client], Awaitable[object]]:
-        return lambda c: ops.refund(c, pid, req)
+    def _refund_call(self, pid: str, req: RefundRequest) -> Callable[[Client], Awaitable[object]]:
+        return lambda c: ops.refund(c, pid, req, ledger=self.ledger)
 
     async def _op(self, plan: Plan, what: str, call: Callable[[Client], Awaitable[object]]) -> None:
         """An update; a refusal is accepted only if the view shows it already happened."""
@@ -154,7 +157,10 @@ class Driver:
 
     async def view(self, payment_id: str) -> PaymentView:
         """The payment's view, retried through restarts."""
-        return await self.box.call(lambda c: ops.payment_view(c, payment_id), self.deadline)
+        ledger = self.ledger
+        return await self.box.call(
+            lambda c: ops.payment_view(c, payment_id, refunds=ledger), self.deadline
+        )
 
     async def wait_for(
         self, payment_id: str, done: Callable[[PaymentView], bool], until: float | None = None

@@ -29,6 +29,7 @@ from payments.cards import RawCard
 from processors.simulator.admin import SimulatorAdmin
 from stack.loadcards import tokenize_cards
 from stack.throwaway import LOCALSTRIPE_KEY
+from stores.refunds import open_refunds
 
 APPROVED_CARDS = 6
 
@@ -175,7 +176,9 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         with_3ds = opts.secondary != "stripe"  # the 3-D Secure check reads simulators only
         plans = make_plans(opts.seed, opts.payments, spread, APPROVED_CARDS, challenges=with_3ds)
         box = ClientBox(settings)
-        driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout)
+        ledger = await open_refunds(settings.database())
+        driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout,
+                        ledger=ledger)  # fmt: skip
         monkey = await _chaos(stack, opts, driver, plans)
         evidence = await _evidence(stack, box, driver, plans, opts, monkey)
         verdicts, stats = all_checks(plans, evidence)

@@ -11,6 +11,7 @@ from cli.errors import CliError, Exit
 from cli.render import refund_line, view_lines
 from cli.testcards import card_number
 from facade import operations as ops
+from facade.reads import Reader
 from facade.tokenize import open_tokenizer
 from infra.keyring import KeyringError
 from infra.settings import Settings
@@ -28,6 +29,9 @@ from payments.models import (
 from payments.money import Money
 from payments.public import API_STATUS, ApiStatus, failure_out, internal_statuses
 from payments.status import PaymentStatus
+from stores.database import Database, DatabaseUnavailable
+from stores.payment_index import open_payment_index
+from stores.refunds import open_refunds
 
 
 async def connect_direct(settings: Settings) -> Client:
@@ -47,6 +51,27 @@ async def connect_direct(settings: Settings) -> Client:
             "is the stack up (`make up`), or did you mean --api URL?",
             Exit.UNAVAILABLE,
         ) from None
+
+
+async def api_reader(client: Client, settings: Settings) -> Reader:
+    """Reads as the API makes them (``facade.reads``): on the API area's read model when this
+    machine has it (the same database settings as the API), else on Temporal alone.
+
+    No worker is needed either way; a finished payment the API kept costs no Temporal call.
+    """
+    db = settings.database()
+    try:
+        ledger = await open_refunds(db) if _has(db, "refunds") else None
+        if not _has(db, "api"):
+            return Reader(client, refunds=ledger)  # no API here, and no file to create
+        return Reader(client, await open_payment_index(db), refunds=ledger)
+    except DatabaseUnavailable:
+        return Reader(client)  # the database is down: Temporal still answers
+
+
+def _has(db: Database, area: str) -> bool:
+    """The area's tables exist (PostgreSQL: migrated by whoever started first)."""
+    return db.is_postgres or db.sqlite_file(area).exists()
 
 
 def _declined(view: PaymentView, lines: list[str]) -> CliError:
@@ -116,12 +141,13 @@ async def other(args: argparse.Namespace, settings: Settings) -> list[str]:
         req = RefundRequest(
             refund_id=args.refund_id or new_refund_id(), amount=args.amount, reason=args.reason
         )
-        refund = await ops.refund(client, args.payment_id, req)
+        ledger = (await api_reader(client, settings)).refunds
+        refund = await ops.refund(client, args.payment_id, req, ledger=ledger)
         return [refund.model_dump_json()] if args.json else [refund_line(refund)]
     if args.command == "capture":
         view = await ops.capture(client, args.payment_id, args.amount)
     elif args.command == "cancel":
         view = await ops.cancel(client, args.payment_id)
     else:
-        view = await ops.payment_view(client, args.payment_id)
+        view = await (await api_reader(client, settings)).read(args.payment_id)
     return [view.model_dump_json()] if args.json else view_lines(view)

@@ -15,7 +15,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from facade import operations as ops
+from cli.direct import api_reader
 from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.errors import decline_for
@@ -89,7 +89,7 @@ async def problems(
 
 async def story(client: Client, settings: Settings, payment_id: str) -> Row:
     """Everything about one payment: view, customer message, ledger effects, findings."""
-    view = await ops.payment_view(client, payment_id)
+    view = await (await api_reader(client, settings)).read(payment_id)  # no worker needed
     out: Row = {"payment": json.loads(view.model_dump_json())}
     if view.failure is not None:
         decline = decline_for(view.failure.code)

@@ -39,6 +39,7 @@ from payments.models import (
     Refund,
     RefundRequest,
 )
+from payments.refunds import with_refunds
 from payments.retry import NewPaymentMethod
 from payments.status import PaymentStatus
 from workflows.payment import PaymentWorkflow
@@ -116,9 +117,16 @@ def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]
     return client.get_workflow_handle(payment_id, result_type=PaymentView)
 
 
-async def payment_view(client: Client, payment_id: str) -> PaymentView:
-    """The payment's current view (works for open and closed workflows)."""
+async def payment_view(
+    client: Client, payment_id: str, *, refunds: MadeRefunds | None = None
+) -> PaymentView:
+    """The payment's current view: a closed workflow's result (no worker needed), joined with
+    ``refunds``' refunds made after it closed, when given; an open one's ``view`` Query."""
     handle = _handle(client, payment_id)
+    desc = await guard(handle.describe(), handle)
+    if desc.status == WorkflowExecutionStatus.COMPLETED:
+        final = await guard(handle.result(), handle)
+        return with_refunds(final, await refunds.for_payment(payment_id)) if refunds else final
     return await guard(handle.query(PaymentWorkflow.view), handle)
 
 

@@ -44,7 +44,7 @@ async def payment_of(
     """The session's payment, or None while no card has started it."""
     if session.started_us is None and not force:
         return None
-    call = ops.payment_view(state.client, session.payment_id)
+    call = service.reader(state).read(session.payment_id)
     try:
         return await temporal.call(call, wait=state.settings.temporal_rpc_timeout_seconds)
     except (NotFound, UnknownUrl):
@@ -162,4 +162,6 @@ async def _pay(
     facts = await service.card_facts(state, merchant, valid, lang)
     update_id = temporal.derived_id("cnf", merchant, payment_id, "checkout", str(attempt))
     call = ops.attach_payment_method(state.client, payment_id, facts, update_id=update_id)
-    await temporal.call(call, wait=state.settings.confirm_wait_seconds + 5)
+    await service.kept(
+        state, await temporal.call(call, wait=state.settings.confirm_wait_seconds + 5)
+    )

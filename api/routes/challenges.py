@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api import temporal
+from api import service, temporal
 from api.deps import State
 from facade import operations as ops
 from payments.errors import NotFound, PaymentError
@@ -45,12 +45,12 @@ async def challenge_return(payment_id: str, challenge: ChallengeId, state: State
     wait = state.settings.confirm_wait_seconds + 5
     try:
         answer = ops.answer_challenge(state.client, payment_id, challenge)
-        view = await temporal.call(answer, wait=wait)
+        view = await service.kept(state, await temporal.call(answer, wait=wait))
     except NotFound:
         return _unknown()
     except PaymentError:
-        # Answered already, or no longer waiting: the payment as it is now.
-        view = await temporal.call(ops.payment_view(state.client, payment_id), wait=wait)
+        # Answered already, or no longer waiting: the payment as it is now (no worker needed).
+        view = await temporal.call(service.reader(state).read(payment_id), wait=wait)
     return _onward(view, challenge)
 
 

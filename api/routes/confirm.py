@@ -75,6 +75,7 @@ async def confirm(
     async def work() -> Answer:
         facts = await service.card_facts(state, merchant, card, lang)
         call = ops.attach_payment_method(state.client, payment_id, facts, update_id=update_id)
-        return service.answer_for(await temporal.call(call, wait=wait), lang)
+        view = await temporal.call(call, wait=wait)
+        return service.answer_for(await service.kept(state, view), lang)
 
     return await idempotent(state, request, merchant, key, canonical(data), work)

@@ -49,7 +49,7 @@ async def _update_once(
 
     async def work() -> Answer:
         view = await temporal.call(send(update_id), wait=state.settings.operation_wait_seconds)
-        return ok(payment_out(view, lang))
+        return ok(payment_out(await service.kept(state, view), lang))
 
     return await idempotent(state, request, merchant, key, canonical(data), work)
 

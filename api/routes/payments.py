@@ -75,7 +75,7 @@ async def list_payments(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     page: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Response:
-    """This merchant's payments, strictly newest first (the API's index; status from visibility)."""
+    """This merchant's payments, strictly newest first (the API's index and read model)."""
     result = await listing.page_of(state, merchant, status=status, limit=limit, page=page)
     return json_response(result.model_dump_json().encode())
 

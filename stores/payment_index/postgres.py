@@ -9,17 +9,26 @@ from __future__ import annotations
 from psycopg_pool import AsyncConnectionPool
 
 from stores import pg
-from stores.payment_index.protocol import Indexed, Position
+from stores.payment_index.protocol import Indexed, Latest, Position, indexed, latest_of
 
 _INSERT = (
-    "INSERT INTO payment_index VALUES (%s, %s, %s, %s, %s)"
+    "INSERT INTO payment_index (merchant_id, payment_id, created_us, amount, currency)"
+    " VALUES (%s, %s, %s, %s, %s)"
     " ON CONFLICT (merchant_id, payment_id) DO NOTHING"
 )
 _CREATED = "SELECT created_us FROM payment_index WHERE merchant_id = %s AND payment_id = %s"
 _OLDER = (
-    "SELECT payment_id, created_us, amount, currency FROM payment_index"
-    " WHERE merchant_id = %s AND (created_us, payment_id) < (%s, %s)"
+    "SELECT payment_id, created_us, amount, currency, status, version, final, view"
+    " FROM payment_index WHERE merchant_id = %s AND (created_us, payment_id) < (%s, %s)"
     " ORDER BY created_us DESC, payment_id DESC LIMIT %s"
+)
+# A newer version only: the rule holds under concurrent writers (one statement, one row).
+_KEEP = (
+    "UPDATE payment_index SET status = %s, version = %s, final = %s, view = %s"
+    " WHERE merchant_id = %s AND payment_id = %s AND (version IS NULL OR version < %s)"
+)
+_LATEST = (
+    "SELECT merchant_id, status, version, final, view FROM payment_index WHERE payment_id = %s"
 )
 
 
@@ -46,4 +55,18 @@ class PostgresIndexRows:
         async with pg.connect(self._url, self._pool) as conn:
             cursor = await conn.execute(_OLDER, (merchant_id, *before, count))
             rows = await cursor.fetchall()
-        return [Indexed(str(p), int(c), int(a), str(cur)) for p, c, a, cur in rows]
+        return [indexed(*row) for row in rows]
+
+    async def keep(self, merchant_id: str, payment_id: str, latest: Latest) -> bool:
+        """See ``IndexRows.keep``."""
+        new = (latest.status, latest.version, latest.final, latest.view)
+        async with pg.connect(self._url, self._pool) as conn:
+            cursor = await conn.execute(_KEEP, (*new, merchant_id, payment_id, latest.version))
+            return cursor.rowcount == 1
+
+    async def latest(self, payment_id: str) -> tuple[str, Latest | None] | None:
+        """See ``IndexRows.latest``."""
+        async with pg.connect(self._url, self._pool) as conn:
+            cursor = await conn.execute(_LATEST, (payment_id,))
+            found = await cursor.fetchone()
+        return None if found is None else (str(found[0]), latest_of(*found[1:]))

@@ -12,7 +12,7 @@ from psycopg import sql
 from stack.postgres import PostgresCluster
 from stores import pg
 from stores.database import Database
-from stores.payment_index import PaymentIndex, Position, open_payment_index
+from stores.payment_index import Latest, PaymentIndex, Position, open_payment_index
 from tests.stores.backends import Backend, backend_fixture, pg_cluster, pg_url  # noqa: F401
 
 T0 = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -98,3 +98,42 @@ async def test_postgres_orders_ids_bytewise_in_a_database_that_collates_by_langu
     finally:
         await pg.close_all()
     assert listed == sorted(IDS, reverse=True)
+
+
+def _latest(status: str, version: int, final: bool = False) -> Latest:
+    return Latest(status, version, final, f'{{"status": "{status}", "v": {version}}}')
+
+
+async def test_the_read_model_keeps_only_newer_versions(backend: Backend) -> None:
+    index = await open_payment_index(backend.db)
+    await index.accept("m", "pay_1", T0, 100, "EUR")
+    assert await index.latest("pay_1") == ("m", None)  # accepted, no view known yet
+    assert await index.keep("m", "pay_1", _latest("pending", 2))
+    assert await index.keep("m", "pay_1", _latest("captured", 6))
+    # An older answer arriving late, or the same version again, never replaces the newer one.
+    assert not await index.keep("m", "pay_1", _latest("authorized", 4))
+    assert not await index.keep("m", "pay_1", _latest("authorized", 6))
+    assert await index.latest("pay_1") == ("m", _latest("captured", 6))
+    assert await index.keep("m", "pay_1", _latest("captured", 7, final=True))
+    [row] = await index.older("m", None, 10)
+    assert row.latest == _latest("captured", 7, final=True)
+
+
+async def test_concurrent_writers_leave_the_newest_version(backend: Backend) -> None:
+    await open_payment_index(backend.db)
+    hosts = [PaymentIndex(await backend.index_rows()) for _ in range(8)]
+    await hosts[0].accept("m", "pay_1", T0, 100, "EUR")
+    versions = [3, 9, 1, 7, 9, 2, 8, 5]
+    await asyncio.gather(
+        *(h.keep("m", "pay_1", _latest(f"s{v}", v)) for h, v in zip(hosts, versions, strict=True))
+    )
+    assert await hosts[0].latest("pay_1") == ("m", _latest("s9", 9))
+
+
+async def test_a_view_is_kept_only_on_its_own_merchants_row(backend: Backend) -> None:
+    index = await open_payment_index(backend.db)
+    await index.accept("m", "pay_1", T0, 100, "EUR")
+    assert not await index.keep("other", "pay_1", _latest("captured", 6))
+    assert not await index.keep("m", "pay_unknown", _latest("captured", 6))
+    assert await index.latest("pay_1") == ("m", None)
+    assert await index.latest("pay_unknown") is None
