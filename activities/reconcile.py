@@ -19,6 +19,7 @@ from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from infra import metrics
 from payments import search_attributes as sa
 from payments.models import PaymentView
+from payments.public import visible_status
 from payments.reconcile import (
     Finding,
     FindingKind,
@@ -61,7 +62,10 @@ def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None
     """Payments by status and currency, and findings by kind, as Prometheus gauges."""
     metrics.set_payments(
         (
-            wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "unknown",
+            visible_status(
+                wf.typed_search_attributes.get(sa.PAYMENT_STATUS),
+                running=wf.status == WorkflowExecutionStatus.RUNNING,
+            ),
             wf.typed_search_attributes.get(sa.PAYMENT_CURRENCY) or "unknown",
         )
         for wf in payments
@@ -99,8 +103,9 @@ class ReconcileActivities:
         self, wf: WorkflowExecution, req: ReconcileInput, ledgers: dict[str, Effects], now: datetime
     ) -> list[Finding]:
         attrs = wf.typed_search_attributes
-        merchant, status = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS) or "?"
-        if wf.status == WorkflowExecutionStatus.RUNNING:
+        merchant, status = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS)
+        running = wf.status == WorkflowExecutionStatus.RUNNING
+        if running and status is not None:
             late = stuck(wf.id, merchant, status, wf.start_time, now, req.stuck_after_seconds)
             if late is not None:
                 return [late]
@@ -110,6 +115,12 @@ class ReconcileActivities:
             detail = f"view unreadable: {type(exc).__name__}"
             kind = FindingKind.UNREADABLE
             return [Finding(kind=kind, payment_id=wf.id, merchant_id=merchant, detail=detail)]
+        if running and status is None:
+            # A new payment publishes no pending or authorized status: its view tells them apart.
+            late = stuck(wf.id, merchant, view.status.value, wf.start_time, now,
+                         req.stuck_after_seconds)  # fmt: skip
+            if late is not None:
+                return [late]
         last = view.transitions[-1].at if view.transitions else view.created_at
         if view.status.value in ("pending", "outcome_unknown") or (
             now - last < timedelta(seconds=req.settle_seconds)

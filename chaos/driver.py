@@ -57,10 +57,13 @@ class Driver:
         cards: MerchantCards,
         special: MerchantSpecial,
         authentication_timeout: int = 25,
+        processors: tuple[str, ...] = (),
     ) -> None:
         """Tokens per merchant; ``special`` holds the ``SPECIAL`` cards. Challenges left
-        unanswered end after ``authentication_timeout`` seconds."""
+        unanswered end after ``authentication_timeout`` seconds; ``processors`` is the order
+        each payment records (``Settings.processor_order``)."""
         self.box = box
+        self.processors = processors
         self.authentication_timeout = authentication_timeout
         self.challenges = ChallengeLog()
         self.task_queue = task_queue
@@ -126,6 +129,7 @@ class Driver:
             options=PaymentOptions(refund_window_seconds=window, authorization_ttl_seconds=ttl,
                                    authentication_timeout_seconds=self.authentication_timeout),
             authentication=challenges.urls(plan.payment_id) if plan.kind in CHALLENGES else None,
+            processors=self.processors,
         )  # fmt: skip
 
     async def _start(self, client: Client, plan: Plan) -> PaymentView:

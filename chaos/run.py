@@ -175,7 +175,8 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         with_3ds = opts.secondary != "stripe"  # the 3-D Secure check reads simulators only
         plans = make_plans(opts.seed, opts.payments, spread, APPROVED_CARDS, challenges=with_3ds)
         box = ClientBox(settings)
-        driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout)
+        driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout,
+                        settings.processor_order())  # fmt: skip
         monkey = await _chaos(stack, opts, driver, plans)
         evidence = await _evidence(stack, box, driver, plans, opts, monkey)
         verdicts, stats = all_checks(plans, evidence)

@@ -77,6 +77,7 @@ async def pay(args: argparse.Namespace, settings: Settings) -> list[str]:
             authorization_ttl_seconds=settings.authorization_ttl_seconds,
             refund_window_seconds=settings.refund_window_seconds,
         ),
+        processors=settings.processor_order(),
     )
     client = await connect_direct(settings)
     view = await ops.start_payment(

@@ -65,8 +65,11 @@ def authorize_key(s: PaymentState) -> str:
     return idempotency_key(s.request.payment_id, Step.AUTHORIZE, s.keyed(s.authentication_id))
 
 
-async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
-    """One attempt to place the hold at ``processor``."""
+async def authorize(
+    s: PaymentState, processor: str, *, check_balance: bool = False
+) -> AuthorizeResult:
+    """One attempt to place the hold at ``processor`` (first checking the card's balance there,
+    if ``check_balance``: new payments run no separate balance activity)."""
     req = s.request
     arg = AuthorizeInput(
         processor=processor,
@@ -78,6 +81,7 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
         processor_payment_method=req.processor_payment_method,
         authentication_id=s.authentication_id,
+        check_balance=check_balance,
     )
     result: AuthorizeResult = await patiently(
         lambda: run_step(StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor)
