@@ -22,9 +22,8 @@ with workflow.unsafe.imports_passed_through():
     from payments.models import Attempt
     from payments.state import PaymentState
     from payments.status import PaymentEvent
-    from workflows import steps
+    from workflows import steps, waits
     from workflows.failures import cause_of, failure_of
-    from workflows.waits import LEAN_PATCH
 
 ATTEMPTS_PER_PROCESSOR = 3
 AUTHENTICATED_WAIT_PATCH = "authenticated-waits-for-its-processor"
@@ -62,6 +61,12 @@ def _never_sent(err: FailureError) -> bool:
     )
 
 
+def _balance_stage(err: FailureError) -> str:
+    """The message of an authorize failure (one from its balance check names ``BALANCE_STAGE``)."""
+    cause = cause_of(err)
+    return cause.message if isinstance(cause, ApplicationError) else ""
+
+
 def _circuit_open(err: FailureError) -> bool:
     cause = cause_of(err)
     return isinstance(cause, ApplicationError) and cause.type == ErrorType.CIRCUIT_OPEN
@@ -77,7 +82,7 @@ class Authorizer:
 
     async def run(self) -> Outcome:
         """Try processors in routing order until one authorizes or refuses."""
-        lean = workflow.patched(LEAN_PATCH)
+        lean = waits.lean(self._s)
         pinned = self._s.request.pinned_processor
         outcome = Outcome(Kind.FAILOVER, detail="no processor configured")
         for i, name in enumerate(await self._order(lean)):
@@ -105,7 +110,9 @@ class Authorizer:
         """Authorize again at ``name`` after 3-D Secure (no balance check, no failover: the
         authentication exists at that processor only)."""
         outcome = await self._attempts(name)
-        if outcome.kind is Kind.FAILOVER and workflow.patched(AUTHENTICATED_WAIT_PATCH):
+        if outcome.kind is Kind.FAILOVER and (
+            waits.patch_free(self._s) or workflow.patched(AUTHENTICATED_WAIT_PATCH)
+        ):
             outcome = await self._wait_for(name, outcome)
         if outcome.kind is Kind.FAILOVER:
             detail = f"authenticated processor unavailable: {outcome.detail}"
@@ -133,21 +140,22 @@ class Authorizer:
             )
         )
 
-    def _record_failure(self, name: str, balance: bool, code: str, detail: str) -> bool:
+    def _record_failure(self, name: str, stage: str | None, code: str, detail: str) -> bool:
         """Record a failed authorize call; True while the balance check is still to pass.
 
-        A short balance (the detail is exactly ``BALANCE_STAGE``) is a balance check that
-        answered, recorded ``ok`` as in older histories; the workflow then declines.
+        ``stage`` is the failure's message if the call checked the balance: one that starts
+        with ``BALANCE_STAGE`` failed in that check; exactly ``BALANCE_STAGE``, the balance is
+        short, a check that answered (recorded ``ok`` as in older histories).
         """
-        if not (balance and detail.startswith(BALANCE_STAGE)):
-            if balance:
+        if stage is None or not stage.startswith(BALANCE_STAGE):
+            if stage is not None:
                 self._record(name, "balance", "ok")
             self._record(name, "authorize", code, detail)
             return False
-        if detail == BALANCE_STAGE:
+        if stage == BALANCE_STAGE:
             self._record(name, "balance", "ok")
         else:
-            self._record(name, "balance", code, detail)
+            self._record(name, "balance", code, stage)
         return True
 
     async def _on(self, name: str) -> Outcome:
@@ -175,9 +183,10 @@ class Authorizer:
                 auth = await steps.authorize(self._s, name, check_balance=balance)
             except FailureError as err:
                 event, code, detail = failure_of(err)
-                balance = self._record_failure(name, balance, code, detail)
-                if detail == BALANCE_STAGE:
-                    return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
+                stage = _balance_stage(err) if balance else None
+                balance = self._record_failure(name, stage, code, detail)
+                if stage == BALANCE_STAGE:  # the balance is short: a decline, as before
+                    return Outcome(Kind.REFUSED, name, event=event, code=code, detail=stage)
                 if code != DeclineCode.PROCESSOR_UNAVAILABLE:
                     return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
                 maybe_sent = maybe_sent or not _never_sent(err)

@@ -125,11 +125,13 @@ async def run_step(
     *args: Any,
     within: timedelta | None = None,
     processor: str | None = None,
+    patch_free: bool = False,
 ) -> Any:
     """Execute ``activity`` as the policy table says (local or normal activity).
 
     A normal activity calling ``processor`` goes to that processor's task queue, except in
     histories from before the patch, which scheduled it on the workflow's own queue.
+    ``patch_free`` (``workflows.waits.patch_free``): the payment is newer than the patch.
     """
     options = step_options(step, within)
     if POLICIES[step].local:
@@ -137,7 +139,7 @@ async def run_step(
     if (
         processor is not None
         and step in PROCESSOR_STEPS
-        and workflow.patched(PROCESSOR_QUEUES_PATCH)
+        and (patch_free or workflow.patched(PROCESSOR_QUEUES_PATCH))
     ):
         options["task_queue"] = processor_task_queue(workflow.info().task_queue, processor)
     return await workflow.execute_activity_method(activity, *args, **options)

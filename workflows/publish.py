@@ -12,8 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.state import PaymentState
     from payments.status import PaymentEvent, PaymentStatus
     from payments.webhooks import EVENT_TYPES
-    from workflows import steps
-    from workflows.waits import LEAN_PATCH
+    from workflows import steps, waits
 
 ATTENTION = frozenset(
     {
@@ -42,7 +41,7 @@ def after_transition(s: PaymentState) -> asyncio.Task[object] | None:
     )
     if last.from_status is last.to_status:
         pass
-    elif workflow.patched(LEAN_PATCH):
+    elif waits.lean(s):
         lean_publish(s)
     elif not passing:
         upsert(s)
