@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from temporalio.exceptions import ApplicationError
 
-from activities.outcomes import to_application_error
+from activities.outcomes import STEP_OVERRIDE, to_application_error
 from payments.activity_io import BALANCE_STAGE, AuthorizeInput
 from payments.errors import DeclineCode, ErrorType
 from processors.capabilities import Capability
@@ -41,10 +41,13 @@ async def check_before_authorizing(fleet: Fleet, req: AuthorizeInput, card: Card
     if not req.check_balance or card is None or not has:
         return
     ask = BalanceRequest(card=card, currency=req.amount.currency)
+    token = STEP_OVERRIDE.set("check_balance")  # metrics: a balance call, not an authorization
     try:
         data = await fleet.call(req.processor, lambda p: p.balance(ask), may_fail_over=True)
     except ProcessorFailure as failure:
         raise _stage_error(failure) from None
+    finally:
+        STEP_OVERRIDE.reset(token)
     if data.available < req.amount.amount:
         code = DeclineCode.INSUFFICIENT_FUNDS.value
         raise ApplicationError(

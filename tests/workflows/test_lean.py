@@ -7,10 +7,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
 from bench.history import LOCAL_ACTIVITY_MARKER
+from facade import operations as ops
+from payments import search_attributes as sa
 from payments.models import CardFacts, PaymentRequest
 from payments.status import PaymentStatus
-from tests.factories import payment_request
-from tests.workflows.fakes import Script, circuit_open, unavailable
+from tests.factories import card_facts, payment_request
+from tests.workflows.fakes import Script, circuit_open, declined, unavailable
 from tests.workflows.harness import Tier
 
 _S = PaymentStatus
@@ -121,3 +123,49 @@ async def test_a_pinned_payment_authorizes_at_its_processor(tier: Tier) -> None:
     view = await tier.run(req, Script(processors=list(ORDER)))
     assert (view.status, view.processor) == (_S.CAPTURED, "secondary")
     assert tier.fake.processors_called(req.payment_id) == {"secondary"}
+
+
+async def _published(tier: Tier, payment_id: str) -> tuple[str | None, str | None, int]:
+    """The status and failure code visibility shows, and how many upserts the history has."""
+    handle = tier.client.get_workflow_handle(payment_id)
+    attrs = (await handle.describe()).typed_search_attributes
+    events = await _events(tier, payment_id)
+    upserts = sum(
+        1 for e in events if e.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+    )
+    return attrs.get(sa.PAYMENT_STATUS), attrs.get(sa.PAYMENT_FAILURE_CODE), upserts
+
+
+async def test_a_captured_payment_publishes_no_status(tier: Tier) -> None:
+    req = payment_request(processors=ORDER)
+    view = await tier.run(req, Script(processors=list(ORDER)))
+    assert view.status is _S.CAPTURED
+    assert await _published(tier, req.payment_id) == (None, None, 0)
+
+
+async def test_a_declined_payment_publishes_failed_and_its_code(tier: Tier) -> None:
+    req = payment_request(processors=ORDER)
+    script = Script(processors=list(ORDER)).fail("authorize", "primary", declined("do_not_honor"))
+    view = await tier.run(req, script)
+    assert view.status is _S.FAILED
+    assert await _published(tier, req.payment_id) == ("failed", "do_not_honor", 1)
+
+
+async def test_leaving_a_published_status_removes_it(tier: Tier) -> None:
+    base = payment_request(processors=ORDER)
+    req = base.model_copy(update={"retry_on_decline": True})
+    script = Script(processors=list(ORDER), declines={})
+    script.fail("authorize", "primary", declined("insufficient_funds"))
+    view = await tier.start(req, script, skip_time=False)
+    assert view.status is _S.REQUIRES_PAYMENT_METHOD
+    assert await _published(tier, req.payment_id) == (
+        "requires_payment_method",
+        "insufficient_funds",
+        1,
+    )
+    with tier.env.with_time_skipping_disabled():
+        paid = await ops.attach_payment_method(tier.client, req.payment_id, card_facts())
+    assert paid.status is _S.CAPTURED
+    await tier.result(req.payment_id)
+    # Removed on the way out, never published again: no stale attention status in visibility.
+    assert await _published(tier, req.payment_id) == (None, None, 2)
