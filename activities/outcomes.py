@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from datetime import timedelta
 
 from temporalio import activity
@@ -11,6 +12,10 @@ from temporalio.exceptions import ApplicationError
 from infra import metrics
 from payments.errors import ErrorType
 from processors.errors import ProcessorFailure
+
+STEP_OVERRIDE: ContextVar[str | None] = ContextVar("step_override", default=None)
+"""The step a processor call belongs to when it is not the activity's own (the balance check
+inside authorize), so it is not counted as an authorization."""
 
 IN_PROGRESS = ProcessorFailure(
     ErrorType.OUTCOME_UNKNOWN, "request_in_progress", "the processor is still on the request"
@@ -37,7 +42,7 @@ def to_application_error(failure: ProcessorFailure) -> ApplicationError:
 
 def observe(processor: str, started: float, failure: ProcessorFailure | None) -> None:
     """Latency per step and processor; authorization outcomes and decline codes."""
-    step = activity.info().activity_type
+    step = STEP_OVERRIDE.get() or activity.info().activity_type
     outcome = "ok" if failure is None else "error" if failure.error_type.retryable else "declined"
     metrics.STEP_SECONDS.labels(step=step, processor=processor, outcome=outcome).observe(
         time.monotonic() - started

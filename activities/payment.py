@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities import processor_io as io
 from activities.authentication import AuthenticationSteps
+from activities.balance import check_before_authorizing
 from activities.outcomes import IN_PROGRESS, to_application_error
 from infra import metrics
 from payments.activity_io import (
@@ -136,6 +137,7 @@ class PaymentActivities(AuthenticationSteps):
         card = None
         if req.processor_payment_method is None:
             card = await self._card(req.card_token or "", req.merchant_id)
+        await check_before_authorizing(self._fleet, req, card)
         ask = io.authorize_request(req, card)
         auth = await self._call(req.processor, lambda p: p.authorize(ask), may_fail_over=True)
         return io.authorize_result(auth)

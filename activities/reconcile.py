@@ -19,6 +19,7 @@ from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from infra import metrics
 from payments import search_attributes as sa
 from payments.models import PaymentView
+from payments.public import IN_PROGRESS, visible_status
 from payments.reconcile import (
     Finding,
     FindingKind,
@@ -61,7 +62,10 @@ def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None
     """Payments by status and currency, and findings by kind, as Prometheus gauges."""
     metrics.set_payments(
         (
-            wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "unknown",
+            visible_status(
+                wf.typed_search_attributes.get(sa.PAYMENT_STATUS),
+                running=wf.status == WorkflowExecutionStatus.RUNNING,
+            ),
             wf.typed_search_attributes.get(sa.PAYMENT_CURRENCY) or "unknown",
         )
         for wf in payments
@@ -99,17 +103,25 @@ class ReconcileActivities:
         self, wf: WorkflowExecution, req: ReconcileInput, ledgers: dict[str, Effects], now: datetime
     ) -> list[Finding]:
         attrs = wf.typed_search_attributes
-        merchant, status = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS) or "?"
-        if wf.status == WorkflowExecutionStatus.RUNNING:
-            late = stuck(wf.id, merchant, status, wf.start_time, now, req.stuck_after_seconds)
-            if late is not None:
-                return [late]
+        merchant, published = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS)
+        running = wf.status == WorkflowExecutionStatus.RUNNING
+
+        def late(status: str) -> list[Finding]:
+            found = stuck(wf.id, merchant, status, wf.start_time, now, req.stuck_after_seconds)
+            return [] if found is None or not running else [found]
+
+        if published is not None and late(published):
+            return late(published)
         try:
             view = await read_view(activity.client(), wf)
         except Exception as exc:  # any failure to read is itself a finding
+            # A new payment publishes no pending status: unanswered, it may be stuck anyway.
             detail = f"view unreadable: {type(exc).__name__}"
             kind = FindingKind.UNREADABLE
-            return [Finding(kind=kind, payment_id=wf.id, merchant_id=merchant, detail=detail)]
+            unread = [Finding(kind=kind, payment_id=wf.id, merchant_id=merchant, detail=detail)]
+            return (late(IN_PROGRESS) if published is None else []) or unread
+        if published is None and late(view.status.value):
+            return late(view.status.value)  # the view tells pending from authorized
         last = view.transitions[-1].at if view.transitions else view.created_at
         if view.status.value in ("pending", "outcome_unknown") or (
             now - last < timedelta(seconds=req.settle_seconds)

@@ -179,6 +179,7 @@ async def create(
         authentication=challenge_urls(base_url, payment_id, body.return_url),
         created_at=created,
         pinned_processor=card.processor if isinstance(card, PinnedMethod) else None,
+        processors=s.processor_order(),
         processor_payment_method=card.id if isinstance(card, PinnedMethod) else None,
     )
     view = await temporal.call(_start(state, req), wait=s.confirm_wait_seconds + 5)

@@ -55,6 +55,8 @@ class Target:
     baseline_queue: str
     cards: list[CardFacts]
     api: ApiEdge | None = None
+    processors: tuple[str, ...] = ()
+    """The processor order each payment records (``Settings.processor_order``)."""
 
 
 One = Callable[[Target, int], Awaitable[Sample]]
@@ -67,6 +69,7 @@ def _request(t: Target, i: int, capture: CaptureMethod) -> PaymentRequest:
         amount=Money(amount=AMOUNT, currency=Currency.USD),
         capture_method=capture,
         card=t.cards[i % len(t.cards)],
+        processors=t.processors,
     )
 
 

@@ -92,7 +92,8 @@ async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
         async with open_tokenizer(settings) as tokenizer:
             cards = await tokenize_cards(tokenizer, plan.cards, BENCH_MERCHANT)
         async with api_edge(stack, BENCH_MERCHANT, plan.cards, "api" in plan.mixes) as edge:
-            t = Target(client, stack.task_queue, baseline_queue(stack.task_queue), cards, edge)
+            t = Target(client, stack.task_queue, baseline_queue(stack.task_queue), cards, edge,
+                       settings.processor_order())  # fmt: skip
             return await _run_plan(stack, t, cfg, plan, log)
 
 

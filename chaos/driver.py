@@ -58,12 +58,15 @@ class Driver:
         cards: MerchantCards,
         special: MerchantSpecial,
         authentication_timeout: int = 25,
+        processors: tuple[str, ...] = (),
         ledger: MadeRefunds | None = None,
     ) -> None:
         """Tokens per merchant; ``special`` holds the ``SPECIAL`` cards. Challenges left
-        unanswered end after ``authentication_timeout`` seconds. ``ledger``: the refund ledger,
-        where refunds of payments whose workflow closed are booked."""
+        unanswered end after ``authentication_timeout`` seconds; ``processors`` is the order
+        each payment records (``Settings.processor_order``); ``ledger``: the refund ledger, where
+        refunds of payments whose workflow closed are booked."""
         self.box = box
+        self.processors = processors
         self.ledger = ledger
         self.authentication_timeout = authentication_timeout
         self.challenges = ChallengeLog()
@@ -130,6 +133,7 @@ class Driver:
             options=PaymentOptions(refund_window_seconds=window, authorization_ttl_seconds=ttl,
                                    authentication_timeout_seconds=self.authentication_timeout),
             authentication=challenges.urls(plan.payment_id) if plan.kind in CHALLENGES else None,
+            processors=self.processors,
         )  # fmt: skip
 
     async def _start(self, client: Client, plan: Plan) -> PaymentView:

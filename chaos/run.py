@@ -178,7 +178,7 @@ async def run(opts: Options, results: Path) -> dict[str, Any]:
         box = ClientBox(settings)
         ledger = await open_refunds(settings.database())
         driver = Driver(box, stack.task_queue, approved, special, opts.authentication_timeout,
-                        ledger=ledger)  # fmt: skip
+                        settings.processor_order(), ledger=ledger)  # fmt: skip
         monkey = await _chaos(stack, opts, driver, plans)
         evidence = await _evidence(stack, box, driver, plans, opts, monkey)
         verdicts, stats = all_checks(plans, evidence)

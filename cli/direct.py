@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 
 from temporalio.client import Client
@@ -17,7 +18,7 @@ from infra.keyring import KeyringError
 from infra.settings import Settings
 from infra.temporal_client import connect
 from payments.cards import RawCard, reject_card_like
-from payments.errors import DeclineCode
+from payments.errors import DeclineCode, PaymentError
 from payments.ids import new_payment_id, new_refund_id
 from payments.models import (
     CaptureMethod,
@@ -27,11 +28,14 @@ from payments.models import (
     RefundRequest,
 )
 from payments.money import Money
-from payments.public import API_STATUS, ApiStatus, failure_out, internal_statuses
+from payments.public import API_STATUS, IN_PROGRESS, ApiStatus, failure_out, internal_statuses
 from payments.status import PaymentStatus
 from stores.database import Database, DatabaseUnavailable
 from stores.payment_index import open_payment_index
 from stores.refunds import open_refunds
+
+VIEW_WAIT_SECONDS = 5.0
+"""How long ``list`` waits for a worker to say a running payment's status."""
 
 
 async def connect_direct(settings: Settings) -> Client:
@@ -102,6 +106,7 @@ async def pay(args: argparse.Namespace, settings: Settings) -> list[str]:
             authorization_ttl_seconds=settings.authorization_ttl_seconds,
             refund_window_seconds=settings.refund_window_seconds,
         ),
+        processors=settings.processor_order(),
     )
     client = await connect_direct(settings)
     view = await ops.start_payment(
@@ -117,11 +122,26 @@ async def list_lines(client: Client, args: argparse.Namespace) -> list[str]:
     """Payments with their API status; ``--status`` takes the API's vocabulary."""
     wanted = internal_statuses(ApiStatus(args.status)) if args.status else None
     rows = await ops.list_payments(client, statuses=wanted, limit=args.limit)
+    rows = [(pid, await _resolved(client, pid, status)) for pid, status in rows]
+    if wanted is not None:
+        rows = [(pid, s) for pid, s in rows if s == IN_PROGRESS or PaymentStatus(s) in wanted]
     shown = [(pid, api_word(status), status) for pid, status in rows]
     if args.json:
         keys = ("payment_id", "status", "workflow_status")
         return [json.dumps([dict(zip(keys, row, strict=True)) for row in shown])]
     return [f"{pid}  {api}" for pid, api, _ in shown] or ["no payments"]
+
+
+async def _resolved(client: Client, payment_id: str, status: str) -> str:
+    """A running new payment publishes no pending or authorized status: its view says which,
+    if a worker answers within a few seconds; else it stays ``in_progress``."""
+    if status != IN_PROGRESS:
+        return status
+    try:
+        view = await asyncio.wait_for(ops.payment_view(client, payment_id), VIEW_WAIT_SECONDS)
+    except (PaymentError, TimeoutError):
+        return status
+    return view.status.value
 
 
 def api_word(workflow_status: str) -> str:

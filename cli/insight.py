@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 
 from cli.direct import api_reader
 from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.errors import decline_for
+from payments.public import IN_PROGRESS, visible_status
 from processors.capabilities import Capability
 from processors.errors import ProcessorFailure
 from processors.registry import opened
@@ -57,7 +58,10 @@ async def _visible(client: Client, query: str, limit: int) -> list[Row]:
             {
                 "payment_id": wf.id,
                 "merchant": attrs.get(sa.PAYMENT_MERCHANT),
-                "status": attrs.get(sa.PAYMENT_STATUS),
+                "status": visible_status(
+                    attrs.get(sa.PAYMENT_STATUS),
+                    running=wf.status == WorkflowExecutionStatus.RUNNING,
+                ),
                 "currency": attrs.get(sa.PAYMENT_CURRENCY),
                 "amount": attrs.get(sa.PAYMENT_AMOUNT),
                 "code": attrs.get(sa.PAYMENT_FAILURE_CODE),
@@ -129,7 +133,8 @@ async def summary(client: Client, *, merchant: str | None, since: datetime, limi
     """Counts by status and currency, approval rate, top decline reasons, for a period."""
     rows = await _visible(client, payments_query(merchant, since), limit)
     by_status = Counter(r["status"] for r in rows)
-    decided = sum(n for s, n in by_status.items() if s not in ("pending", "outcome_unknown"))
+    undecided = ("pending", "outcome_unknown", IN_PROGRESS)
+    decided = sum(n for s, n in by_status.items() if s not in undecided)
     approved = decided - by_status.get("failed", 0)
     declines = Counter(r["code"] for r in rows if r["status"] == "failed" and r["code"])
     return {

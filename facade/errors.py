@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -20,7 +20,7 @@ from payments.errors import (
     TemporalUnavailable,
     error_of,
 )
-from payments.public import stored_status_word
+from payments.public import stored_status_word, visible_status
 
 T = TypeVar("T")
 
@@ -81,6 +81,8 @@ async def guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
             desc = await handle.describe()
         except RPCError:
             raise error from None
-        status = stored_status_word(desc.typed_search_attributes.get(sa.PAYMENT_STATUS))
+        attr = desc.typed_search_attributes.get(sa.PAYMENT_STATUS)
+        running = desc.status == WorkflowExecutionStatus.RUNNING
+        status = stored_status_word(visible_status(attr, running=running))
         raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
     raise error

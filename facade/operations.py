@@ -39,6 +39,7 @@ from payments.models import (
     Refund,
     RefundRequest,
 )
+from payments.public import visible_status
 from payments.refunds import with_refunds
 from payments.retry import NewPaymentMethod
 from payments.status import PaymentStatus
@@ -58,10 +59,10 @@ __all__ = [
 
 
 def initial_search_attributes(req: PaymentRequest) -> TypedSearchAttributes:
-    """Set at start so the payment is findable before its first transition."""
+    """Set at start so the payment is findable before its first transition. No status: a new
+    payment publishes one only when it needs attention (``workflows.publish.ATTENTION``)."""
     return TypedSearchAttributes(
         [
-            SearchAttributePair(sa.PAYMENT_STATUS, PaymentStatus.PENDING.value),
             SearchAttributePair(sa.PAYMENT_MERCHANT, req.merchant_id),
             SearchAttributePair(sa.PAYMENT_CURRENCY, req.amount.currency.value),
             SearchAttributePair(sa.PAYMENT_AMOUNT, req.amount.amount),
@@ -202,9 +203,23 @@ async def list_payments(
     """(payment id, workflow status) pairs from Temporal visibility, newest first."""
     query = "WorkflowType = 'PaymentWorkflow'"
     if statuses is not None:
-        values = ", ".join(f"'{s.value}'" for s in statuses)
-        query += f" AND PaymentStatus IN ({values})"
+        query += f" AND ({status_filter(statuses)})"
     rows: list[tuple[str, str]] = []
     async for wf in client.list_workflows(query, limit=limit):
-        rows.append((wf.id, wf.typed_search_attributes.get(sa.PAYMENT_STATUS) or "?"))
+        attr = wf.typed_search_attributes.get(sa.PAYMENT_STATUS)
+        running = wf.status == WorkflowExecutionStatus.RUNNING
+        rows.append((wf.id, visible_status(attr, running=running)))
     return rows
+
+
+def status_filter(statuses: list[PaymentStatus]) -> str:
+    """A visibility condition for ``statuses``; new payments publish no status while pending,
+    authorized or captured (``payments.public.visible_status``), so those also match by
+    execution status."""
+    values = ", ".join(f"'{s.value}'" for s in statuses) or "''"
+    terms = [f"PaymentStatus IN ({values})"]
+    if PaymentStatus.CAPTURED in statuses:
+        terms.append("(PaymentStatus IS NULL AND ExecutionStatus = 'Completed')")
+    if PaymentStatus.PENDING in statuses or PaymentStatus.AUTHORIZED in statuses:
+        terms.append("(PaymentStatus IS NULL AND ExecutionStatus = 'Running')")
+    return " OR ".join(terms)

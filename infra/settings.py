@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         """The processors to route between."""
         return self.processors or [ProcessorEndpoint(name="primary", url=self.processor_url)]
 
+    def processor_order(self) -> tuple[str, ...]:
+        """Processor names by priority (then name): the order a new payment records and tries.
+        An open breaker is skipped at call time (the authorize activity fails fast)."""
+        ordered = sorted(self.resolved_processors(), key=lambda p: (p.priority, p.name))
+        return tuple(p.name for p in ordered)
+
     def processor_rate(self, processor: ProcessorEndpoint) -> float:
         """Calls per second ``processor`` may get from all workers together."""
         return processor.rate_per_second or self.processor_rate_per_second

@@ -48,6 +48,15 @@ class AuthorizeInput(Frozen):
     (exactly one of the two is set)."""
     authentication_id: str | None = None
     """The 3-D Secure authentication that succeeded for this payment (None: none was asked)."""
+    check_balance: bool = False
+    """Ask the same processor for the card's balance first (new payments: no separate balance
+    activity); False in every older history. A short balance fails as a decline whose message
+    starts with ``BALANCE_STAGE``, and so does any failure of that check."""
+
+
+BALANCE_STAGE = "balance check"
+"""How an authorize failure from its balance check begins its message: the workflow records it
+as a ``balance`` attempt, and knows the hold was never asked for."""
 
 
 class RouteResult(Frozen):

@@ -118,6 +118,10 @@ class PaymentRequest(Frozen):
     pinned_processor: Identifier | None = None
     """Authorize only at this processor (configured name): no failover, whatever happens.
     None (and every older history): any processor in routing order."""
+    processors: tuple[Identifier, ...] = ()
+    """Processors to try, in order (the caller's configured priorities): recorded with the
+    request, so a new payment's authorization asks no routing activity. Empty (every older
+    history, and callers that do not say): the worker's ``route`` local activity decides."""
     processor_payment_method: ProcessorMethodId | None = None
     """The pinned processor's own PaymentMethod id, sent instead of a vault card; then
     ``card.token`` is None and the CVC never reached us."""

@@ -64,6 +64,22 @@ def public_status(status: PaymentStatus, capture_method: CaptureMethod) -> ApiSt
     return API_STATUS[status]
 
 
+IN_PROGRESS = "in_progress"
+"""A running new payment without a published status: pending or authorized (its view says)."""
+
+
+def visible_status(value: str | None, *, running: bool) -> str:
+    """The workflow status a ``PaymentStatus`` search attribute stands for.
+
+    New payments publish one only when they need attention or end without moving money
+    (``workflows.publish.ATTENTION``); without one, a closed payment captured its money and a
+    running one is pending or authorized, which visibility cannot tell apart (``IN_PROGRESS``).
+    """
+    if value:
+        return value
+    return IN_PROGRESS if running else PaymentStatus.CAPTURED.value
+
+
 def stored_status_word(value: str | None) -> str:
     """A stored status (a search attribute) in public words; a closed payment is never authorized,
     so its capture method does not matter. ``closed`` when there is none."""

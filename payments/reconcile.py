@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from payments.models import Frozen, PaymentView
+from payments.public import IN_PROGRESS
 from payments.status import PaymentStatus
 
 ATTENTION_CLEAN = "clean"
@@ -122,7 +123,11 @@ def stuck(
     limit: int,
 ) -> Finding | None:
     """A finding if a payment has been pending or unknown for longer than ``limit`` seconds."""
-    moving = status in (PaymentStatus.PENDING.value, PaymentStatus.OUTCOME_UNKNOWN.value)
+    moving = status in (
+        PaymentStatus.PENDING.value,
+        PaymentStatus.OUTCOME_UNKNOWN.value,
+        IN_PROGRESS,
+    )
     age = now - since
     if not moving or age <= timedelta(seconds=limit):
         return None

@@ -26,8 +26,9 @@ def payment_request(
     capture: CaptureMethod = CaptureMethod.AUTOMATIC,
     options: PaymentOptions | None = None,
     notify: bool = False,
+    processors: tuple[str, ...] = (),
 ) -> PaymentRequest:
-    """A workflow input with a fresh payment id."""
+    """A workflow input with a fresh payment id; ``processors`` empty: the route decides."""
     return PaymentRequest(
         payment_id=new_payment_id(),
         merchant_id="merchant_test",
@@ -36,4 +37,5 @@ def payment_request(
         card=card_facts(),
         notify=notify,
         options=options or PaymentOptions(),
+        processors=processors,
     )

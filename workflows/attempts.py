@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.retry import another_card_may_cure, begin_attempt
     from payments.state import PaymentState
     from payments.status import PaymentEvent
-    from workflows import authentication
+    from workflows import authentication, waits
     from workflows.authorization import Authorizer, Kind, Outcome
 
 RETRY_PATCH = "retry-on-decline"
@@ -34,8 +34,8 @@ async def authorize_card(
     """Authorize the current card, with 3-D Secure if its processor asks for it."""
     authorizer = authorizer_class(s, transition)
     outcome = await authorizer.run()
-    if authentication.needs_authentication(outcome) and workflow.patched(
-        authentication.AUTHENTICATION_PATCH
+    if authentication.needs_authentication(outcome) and (
+        waits.patch_free(s) or workflow.patched(authentication.AUTHENTICATION_PATCH)
     ):
         sca = authentication.Authentication(s, transition, authorizer)
         outcome = await sca.run(outcome)

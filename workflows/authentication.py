@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.ids import Step, idempotency_key
     from payments.state import PaymentState
     from payments.status import PaymentEvent
+    from workflows import waits
     from workflows.authorization import Authorizer, Kind, Outcome
     from workflows.policies import StepName, run_step
 
@@ -57,7 +58,7 @@ async def start(s: PaymentState, processor: str) -> AuthenticationStarted:
     )
     act = PaymentActivities.start_authentication
     result: AuthenticationStarted = await run_step(
-        StepName.AUTHENTICATE, act, arg, processor=processor
+        StepName.AUTHENTICATE, act, arg, processor=processor, patch_free=waits.patch_free(s)
     )
     return result
 
@@ -72,7 +73,7 @@ async def confirm(s: PaymentState) -> None:
     try:
         result: AuthenticationStarted = await run_step(
             StepName.CONFIRM_AUTHENTICATION, PaymentActivities.confirm_authentication, arg,
-            processor=arg.processor,
+            processor=arg.processor, patch_free=waits.patch_free(s),
         )  # fmt: skip
     finally:
         s.answers_in_flight -= 1

@@ -17,12 +17,12 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from payments.activity_io import AuthorizeResult
+    from payments.activity_io import BALANCE_STAGE, AuthorizeResult
     from payments.errors import DeclineCode, ErrorType
     from payments.models import Attempt
     from payments.state import PaymentState
     from payments.status import PaymentEvent
-    from workflows import steps
+    from workflows import steps, waits
     from workflows.failures import cause_of, failure_of
 
 ATTEMPTS_PER_PROCESSOR = 3
@@ -61,6 +61,12 @@ def _never_sent(err: FailureError) -> bool:
     )
 
 
+def _balance_stage(err: FailureError) -> str:
+    """The message of an authorize failure (one from its balance check names ``BALANCE_STAGE``)."""
+    cause = cause_of(err)
+    return cause.message if isinstance(cause, ApplicationError) else ""
+
+
 def _circuit_open(err: FailureError) -> bool:
     cause = cause_of(err)
     return isinstance(cause, ApplicationError) and cause.type == ErrorType.CIRCUIT_OPEN
@@ -76,27 +82,37 @@ class Authorizer:
 
     async def run(self) -> Outcome:
         """Try processors in routing order until one authorizes or refuses."""
-        route = await steps.route()
+        lean = waits.lean(self._s)
         pinned = self._s.request.pinned_processor
-        # A pinned payment (a processor's own PaymentMethod) exists at one processor only: it
-        # never fails over. The route is still asked for, so every history has the same commands.
-        order = [pinned] if pinned is not None else route.processors
         outcome = Outcome(Kind.FAILOVER, detail="no processor configured")
-        for i, name in enumerate(order):
+        for i, name in enumerate(await self._order(lean)):
             if i > 0:
                 self._transition(PaymentEvent.FAILED_OVER, f"to {name}: {outcome.detail}")
-            outcome = await self._on(name)
+            outcome = await (self._attempts(name, balance=True) if lean else self._on(name))
             if outcome.kind is not Kind.FAILOVER:
                 return outcome
         if pinned is not None:
             return Outcome(Kind.REFUSED, detail=f"pinned processor unavailable: {outcome.detail}")
         return Outcome(Kind.REFUSED, detail=f"every processor unavailable: {outcome.detail}")
 
+    async def _order(self, lean: bool) -> list[str]:
+        """Processors to try: the request's own order on the lean path (no local activity; an
+        open breaker fails its authorize at once), else the ``route`` local activity's."""
+        req = self._s.request
+        # A pinned payment (a processor's own PaymentMethod) exists at one processor only: it
+        # never fails over. Older histories still asked for the route (same commands).
+        if lean and (req.pinned_processor is not None or req.processors):
+            return [req.pinned_processor] if req.pinned_processor else list(req.processors)
+        route = await steps.route()
+        return [req.pinned_processor] if req.pinned_processor else route.processors
+
     async def authenticated(self, name: str) -> Outcome:
         """Authorize again at ``name`` after 3-D Secure (no balance check, no failover: the
         authentication exists at that processor only)."""
         outcome = await self._attempts(name)
-        if outcome.kind is Kind.FAILOVER and workflow.patched(AUTHENTICATED_WAIT_PATCH):
+        if outcome.kind is Kind.FAILOVER and (
+            waits.patch_free(self._s) or workflow.patched(AUTHENTICATED_WAIT_PATCH)
+        ):
             outcome = await self._wait_for(name, outcome)
         if outcome.kind is Kind.FAILOVER:
             detail = f"authenticated processor unavailable: {outcome.detail}"
@@ -124,6 +140,24 @@ class Authorizer:
             )
         )
 
+    def _record_failure(self, name: str, stage: str | None, code: str, detail: str) -> bool:
+        """Record a failed authorize call; True while the balance check is still to pass.
+
+        ``stage`` is the failure's message if the call checked the balance: one that starts
+        with ``BALANCE_STAGE`` failed in that check; exactly ``BALANCE_STAGE``, the balance is
+        short, a check that answered (recorded ``ok`` as in older histories).
+        """
+        if stage is None or not stage.startswith(BALANCE_STAGE):
+            if stage is not None:
+                self._record(name, "balance", "ok")
+            self._record(name, "authorize", code, detail)
+            return False
+        if stage == BALANCE_STAGE:
+            self._record(name, "balance", "ok")
+        else:
+            self._record(name, "balance", code, stage)
+        return True
+
     async def _on(self, name: str) -> Outcome:
         try:
             balance = await steps.check_balance(self._s, name)
@@ -140,14 +174,19 @@ class Authorizer:
                            detail="balance check")  # fmt: skip
         return await self._attempts(name)
 
-    async def _attempts(self, name: str) -> Outcome:
+    async def _attempts(self, name: str, *, balance: bool = False) -> Outcome:
+        """Up to three authorize calls at ``name``; with ``balance``, each first checks the
+        card's balance there until one gets past that check (lean path)."""
         maybe_sent = False
         for attempt in range(1, ATTEMPTS_PER_PROCESSOR + 1):
             try:
-                auth = await steps.authorize(self._s, name)
+                auth = await steps.authorize(self._s, name, check_balance=balance)
             except FailureError as err:
                 event, code, detail = failure_of(err)
-                self._record(name, "authorize", code, detail)
+                stage = _balance_stage(err) if balance else None
+                balance = self._record_failure(name, stage, code, detail)
+                if stage == BALANCE_STAGE:  # the balance is short: a decline, as before
+                    return Outcome(Kind.REFUSED, name, event=event, code=code, detail=stage)
                 if code != DeclineCode.PROCESSOR_UNAVAILABLE:
                     return Outcome(Kind.REFUSED, name, event=event, code=code, detail=detail)
                 maybe_sent = maybe_sent or not _never_sent(err)
@@ -156,6 +195,8 @@ class Authorizer:
                 if attempt < ATTEMPTS_PER_PROCESSOR:
                     await workflow.sleep(timedelta(seconds=attempt))
                 continue
+            if balance:
+                self._record(name, "balance", "ok")
             self._record(name, "authorize", "approved", auth.authorization_id)
             return Outcome(Kind.AUTHORIZED, name, auth)
         if maybe_sent:

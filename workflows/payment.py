@@ -141,7 +141,9 @@ class PaymentWorkflow(CustomerUpdates):
 
     async def _authorize(self) -> bool:
         outcome = await self._attempt()
-        if attempts.wants_retry(self._s, outcome) and workflow.patched(attempts.RETRY_PATCH):
+        if attempts.wants_retry(self._s, outcome) and (
+            waits.patch_free(self._s) or workflow.patched(attempts.RETRY_PATCH)
+        ):
             outcome = await attempts.Retries(self._s, self._transition, self._attempt).run(outcome)
         if outcome.kind is not Kind.AUTHORIZED or outcome.auth is None:
             self._fail(outcome.event, outcome.code, outcome.detail)

@@ -60,11 +60,13 @@ class StepPolicy:
 # and once its backoff exceeds a minute each retry is a timer and a marker in history. The
 # idempotency keys make a re-run safe either way, so the choice is about retry budgets:
 POLICIES: dict[StepName, StepPolicy] = {
-    # Local: reads this worker's breaker board, in-process, no I/O.
+    # Local: reads this worker's breaker board, in-process, no I/O. Older histories only: new
+    # payments carry their processor order in the request (patch lean-payment).
     StepName.ROUTE: StepPolicy(True, timedelta(seconds=10), timedelta(seconds=1)),
     # Local: read-only, a customer is waiting; after four attempts (about 7 s of backoff) the
     # next processor is tried. Bounded by attempts: a local activity's schedule-to-close was
-    # seen not to stop its retries while the workflow task heartbeats.
+    # seen not to stop its retries while the workflow task heartbeats. Older histories only:
+    # new payments check the balance inside the authorize activity (AuthorizeInput.check_balance).
     StepName.BALANCE: StepPolicy(True, timedelta(seconds=30), timedelta(seconds=4), 4),
     # Normal, one attempt per call: the workflow counts attempts per processor, records each,
     # and chooses between retrying, asking the processor, and failing over. Not local: a local
@@ -123,11 +125,13 @@ async def run_step(
     *args: Any,
     within: timedelta | None = None,
     processor: str | None = None,
+    patch_free: bool = False,
 ) -> Any:
     """Execute ``activity`` as the policy table says (local or normal activity).
 
     A normal activity calling ``processor`` goes to that processor's task queue, except in
     histories from before the patch, which scheduled it on the workflow's own queue.
+    ``patch_free`` (``workflows.waits.patch_free``): the payment is newer than the patch.
     """
     options = step_options(step, within)
     if POLICIES[step].local:
@@ -135,7 +139,7 @@ async def run_step(
     if (
         processor is not None
         and step in PROCESSOR_STEPS
-        and workflow.patched(PROCESSOR_QUEUES_PATCH)
+        and (patch_free or workflow.patched(PROCESSOR_QUEUES_PATCH))
     ):
         options["task_queue"] = processor_task_queue(workflow.info().task_queue, processor)
     return await workflow.execute_activity_method(activity, *args, **options)

@@ -10,9 +10,22 @@ with workflow.unsafe.imports_passed_through():
     from payments import search_attributes as sa
     from payments.models import CaptureMethod
     from payments.state import PaymentState
-    from payments.status import PaymentEvent
+    from payments.status import PaymentEvent, PaymentStatus
     from payments.webhooks import EVENT_TYPES
-    from workflows import steps
+    from workflows import steps, waits
+
+ATTENTION = frozenset(
+    {
+        PaymentStatus.FAILED,
+        PaymentStatus.CANCELED,
+        PaymentStatus.EXPIRED,
+        PaymentStatus.REQUIRES_ACTION,
+        PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        PaymentStatus.OUTCOME_UNKNOWN,
+    }
+)
+"""Statuses a new payment publishes: they need someone's attention, or the payment ended with
+no money moved. Every other status (pending, authorized, captured) comes from the read model."""
 
 
 def after_transition(s: PaymentState) -> asyncio.Task[object] | None:
@@ -26,7 +39,11 @@ def after_transition(s: PaymentState) -> asyncio.Task[object] | None:
     passing = last.event is PaymentEvent.AUTHENTICATED or (
         last.event is PaymentEvent.AUTHORIZED and capture_due
     )
-    if last.from_status is not last.to_status and not passing:
+    if last.from_status is last.to_status:
+        pass
+    elif waits.lean(s):
+        lean_publish(s)
+    elif not passing:
         upsert(s)
     if s.request.notify and last.event in EVENT_TYPES:
         return steps.notify(s, last.event)
@@ -42,3 +59,15 @@ def upsert(s: PaymentState) -> None:
         # A later card cleared the earlier card's decline: so does the search attribute.
         updates.append(sa.PAYMENT_FAILURE_CODE.value_unset())
     workflow.upsert_search_attributes(updates)
+
+
+def lean_publish(s: PaymentState) -> None:
+    """A new payment's visibility (an upsert is a billable action): the status and failure code
+    on entering an ``ATTENTION`` status; both removed on leaving a published status, so
+    visibility never shows a stale one (pending, authorized, captured publish nothing)."""
+    if s.status in ATTENTION:
+        upsert(s)
+    elif workflow.info().typed_search_attributes.get(sa.PAYMENT_STATUS) is not None:
+        workflow.upsert_search_attributes(
+            [sa.PAYMENT_STATUS.value_unset(), sa.PAYMENT_FAILURE_CODE.value_unset()]
+        )

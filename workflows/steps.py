@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from payments.webhooks import event_for
     from workflows.policies import StepName, run_step, step_options
     from workflows.store_outage import patiently
+    from workflows.waits import patch_free
 
 # The processor keeps a hold a day longer than the workflow's timer, so the workflow's own
 # void always comes first and the outcome is recorded as expired by us, not discovered later.
@@ -65,8 +66,11 @@ def authorize_key(s: PaymentState) -> str:
     return idempotency_key(s.request.payment_id, Step.AUTHORIZE, s.keyed(s.authentication_id))
 
 
-async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
-    """One attempt to place the hold at ``processor``."""
+async def authorize(
+    s: PaymentState, processor: str, *, check_balance: bool = False
+) -> AuthorizeResult:
+    """One attempt to place the hold at ``processor`` (first checking the card's balance there,
+    if ``check_balance``: new payments run no separate balance activity)."""
     req = s.request
     arg = AuthorizeInput(
         processor=processor,
@@ -78,9 +82,16 @@ async def authorize(s: PaymentState, processor: str) -> AuthorizeResult:
         hold_ttl_seconds=req.options.authorization_ttl_seconds + HOLD_MARGIN_SECONDS,
         processor_payment_method=req.processor_payment_method,
         authentication_id=s.authentication_id,
+        check_balance=check_balance,
     )
     result: AuthorizeResult = await patiently(
-        lambda: run_step(StepName.AUTHORIZE, PaymentActivities.authorize, arg, processor=processor)
+        lambda: run_step(
+            StepName.AUTHORIZE,
+            PaymentActivities.authorize,
+            arg,
+            processor=processor,
+            patch_free=patch_free(s),
+        )
     )
     return result
 
@@ -89,7 +100,12 @@ async def inquire(s: PaymentState, processor: str, within: timedelta) -> Inquiry
     """Ask ``processor`` what became of the authorization request."""
     arg = InquireInput(processor=processor, idempotency_key=authorize_key(s))
     result: Inquiry = await run_step(
-        StepName.INQUIRE, PaymentActivities.inquire, arg, within=within, processor=processor
+        StepName.INQUIRE,
+        PaymentActivities.inquire,
+        arg,
+        within=within,
+        processor=processor,
+        patch_free=patch_free(s),
     )
     return result
 
@@ -110,7 +126,11 @@ async def capture(s: PaymentState, amount: int) -> CaptureResult:
         amount=amount,
     )
     result: CaptureResult = await run_step(
-        StepName.CAPTURE, PaymentActivities.capture, arg, processor=processor
+        StepName.CAPTURE,
+        PaymentActivities.capture,
+        arg,
+        processor=processor,
+        patch_free=patch_free(s),
     )
     return result
 
@@ -125,7 +145,11 @@ async def void(s: PaymentState) -> VoidResult:
         authorization_id=auth_id,
     )
     result: VoidResult = await run_step(
-        StepName.VOID, PaymentActivities.void, arg, processor=processor
+        StepName.VOID,
+        PaymentActivities.void,
+        arg,
+        processor=processor,
+        patch_free=patch_free(s),
     )
     return result
 
@@ -143,7 +167,11 @@ async def refund(s: PaymentState, refund_id: str, amount: int) -> RefundResult:
         amount=amount,
     )
     result: RefundResult = await run_step(
-        StepName.REFUND, PaymentActivities.refund, arg, processor=processor
+        StepName.REFUND,
+        PaymentActivities.refund,
+        arg,
+        processor=processor,
+        patch_free=patch_free(s),
     )
     return result
 

@@ -38,9 +38,25 @@ workflow closes once the money has moved (later refunds run as short refund work
 authorization runs no local activities. Older histories wait out the refund window open."""
 
 
+def patch_free(s: PaymentState) -> bool:
+    """True if the request itself proves the payment is newer than every patch in the workflow.
+
+    Only current callers record the processor order (``PaymentRequest.processors``; absent from
+    every older history), so such a payment takes every patched branch without asking: each
+    ``workflow.patched`` call of a new run records an upsert of ``TemporalChangeVersion`` (the
+    SDK's), a billable action that a payment's budget (docs/cost.md) has no room for.
+    """
+    return bool(s.request.processors)
+
+
+def lean(s: PaymentState) -> bool:
+    """True on the lean path: a patch-free request, or a new run (by patch; older: False)."""
+    return patch_free(s) or workflow.patched(LEAN_PATCH)
+
+
 def settled(s: PaymentState) -> bool:
     """True if the workflow may close now, its refunds made elsewhere (new payments only)."""
-    return workflow.patched(LEAN_PATCH)
+    return lean(s)
 
 
 async def refund_window(s: PaymentState) -> None:

@@ -35,11 +35,19 @@ BRANCHES: tuple[str, ...] = (
     "outcome_unknown_flagged",
     "challenge_approved",
     "declined_then_paid",
+    "lean_automatic",
+    "lean_manual_capture",
+    "lean_insufficient_funds",
+    "lean_failover",
+    "lean_cancel",
 )
 """One history per branch of ``PaymentWorkflow``; the file is ``corpus/<branch>.json``."""
 
 REFUND_BRANCHES: tuple[str, ...] = ("refund_of_closed_payment",)
 """One history per branch of ``RefundWorkflow`` (a closed payment's refund), stored alike."""
+LEAN_BRANCHES: tuple[str, ...] = tuple(b for b in BRANCHES if b.startswith("lean_"))
+"""Recorded with the processor order in the request (issue 16): no route or balance local
+activity, no patch markers; the other branches are the older shapes, kept as recorded."""
 
 
 def corpus_path(branch: str) -> Path:

@@ -25,7 +25,7 @@ from payments.models import RefundRequest as Refund
 from payments.money import Currency, Money
 from payments.status import PaymentStatus
 from stack.checks import http_ok
-from tests.replay import retry_scenarios
+from tests.replay import lean_scenarios, retry_scenarios
 from tests.replay.stack import RecordingStack
 from workflows.payment import PaymentWorkflow
 
@@ -58,8 +58,10 @@ class Context:
         options: PaymentOptions | None = None,
         notify: bool = False,
         retry_on_decline: bool = False,
+        processors: tuple[str, ...] = (),
     ) -> PaymentView:
-        """Tokenize a test card and start a USD payment on ``group``'s worker."""
+        """Tokenize a test card and start a USD payment on ``group``'s worker (``processors``:
+        the recorded order of a lean payment; empty, the route's)."""
         raw = RawCard(card_number(card), 12, date.today().year + 2, "123")
         merchant = HOOKED_MERCHANT if notify else MERCHANT
         req = PaymentRequest(
@@ -71,6 +73,7 @@ class Context:
             card=await tokenize_card(self.card_settings, raw, merchant_id=merchant),
             options=options or PaymentOptions(refund_window_seconds=2),
             retry_on_decline=retry_on_decline,
+            processors=processors,
         )
         return await ops.start_payment(
             self.client_for(group), req, task_queue=self.queues[group], wait_seconds=90
@@ -202,6 +205,11 @@ SCENARIOS: dict[str, Scenario] = {
     "challenge_approved": challenge_approved,
     "declined_then_paid": retry_scenarios.declined_then_paid,
     "refund_of_closed_payment": refund_of_closed_payment,
+    "lean_automatic": lean_scenarios.lean_automatic,
+    "lean_manual_capture": lean_scenarios.lean_manual_capture,
+    "lean_insufficient_funds": lean_scenarios.lean_insufficient_funds,
+    "lean_failover": lean_scenarios.lean_failover,
+    "lean_cancel": lean_scenarios.lean_cancel,
 }
 
 # Final status and marks (events, and ``step:outcome`` of attempts) the history must show.
@@ -221,6 +229,11 @@ EXPECTED: dict[str, tuple[PaymentStatus, set[str]]] = {
         PaymentStatus.CAPTURED,
         {"requires_payment_method", "payment_method_attached", "authorize:generic_decline"},
     ),
+    "lean_automatic": (PaymentStatus.CAPTURED, {"captured", "balance:ok", "authorize:approved"}),
+    "lean_manual_capture": (PaymentStatus.CAPTURED, {"authorized", "captured"}),
+    "lean_insufficient_funds": (PaymentStatus.FAILED, {"declined", "balance:ok"}),
+    "lean_failover": (PaymentStatus.CAPTURED, {"failed_over"}),
+    "lean_cancel": (PaymentStatus.CANCELED, {"canceled"}),
 }
 
 

@@ -19,6 +19,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from payments.activity_io import (
+    BALANCE_STAGE,
     AuthorizeInput,
     AuthorizeResult,
     BalanceCheckInput,
@@ -191,6 +192,8 @@ class FakeProcessors(FakeAuthentication):
         if s.declines is not None and req.idempotency_key in s.declines:
             queue = s.failures.setdefault(("authorize", req.processor), [])
             queue.insert(0, s.declines[req.idempotency_key])
+        if req.check_balance:
+            self._balance_stage(req)
         try:
             self._run("authorize", req.processor, req.idempotency_key, req.amount.amount)
         except ApplicationError as err:
@@ -202,6 +205,28 @@ class FakeProcessors(FakeAuthentication):
         return AuthorizeResult(
             authorization_id=auth_id, amount=req.amount.amount, expires_at=expires
         )
+
+    def _balance_stage(self, req: AuthorizeInput) -> None:
+        """The balance check inside a lean authorize, raising as ``activities.balance`` does:
+        a short balance is a decline; any failure says it came from the check and was never
+        sent as a hold (retryable ones become ProcessorUnavailable)."""
+        try:
+            s = self._run("check_balance", req.processor, "")
+        except ApplicationError as err:
+            if err.type == ErrorType.STORE_UNAVAILABLE:
+                raise  # the real activity reads the vault before the check: not the check's
+            error_type = ErrorType(err.type or ErrorType.PROCESSOR_UNAVAILABLE)
+            if error_type.retryable:
+                error_type = ErrorType.PROCESSOR_UNAVAILABLE
+            raise ApplicationError(
+                f"{BALANCE_STAGE}: {err.message}", *err.details, type=error_type,
+                non_retryable=not error_type.retryable,
+            ) from None  # fmt: skip
+        if s.available < req.amount.amount:
+            raise ApplicationError(
+                BALANCE_STAGE, "insufficient_funds", "insufficient_funds",
+                type=ErrorType.CARD_DECLINED, non_retryable=True,
+            )  # fmt: skip
 
     @activity.defn(name="inquire")
     async def inquire(self, req: InquireInput) -> Inquiry:
