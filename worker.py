@@ -115,7 +115,8 @@ def build_worker(
     processors = worker_processors(settings, http)
     fleet = Fleet(processors, processor_board(settings), observe=observe)
     activities = PaymentActivities(fleet=fleet, vault=vault)
-    refunds = RefundActivities(payments=activities, ledger=refunds_on(db))
+    ledger = refunds_on(db)
+    refunds = RefundActivities(payments=activities, ledger=ledger)
     notify = NotifyActivities(
         directory=directory_on(db, at_rest),
         http=http.web,
@@ -125,6 +126,7 @@ def build_worker(
     reconcile = ReconcileActivities(
         processors=processors,
         store=findings_on(db),
+        refunds=ledger,
     )
     main = Worker(
         client,

@@ -29,6 +29,7 @@ from payments.reconcile import (
     ledger_findings,
     stuck,
 )
+from payments.refunds import MadeRefunds, with_refunds
 from processors.capabilities import Capability
 from processors.protocol import Processor
 from stores.findings import FindingStore
@@ -46,23 +47,31 @@ def visibility_query(req: ReconcileInput, now: datetime) -> str:
     return query
 
 
-async def read_view(client: Client, wf: WorkflowExecution) -> PaymentView:
-    """The result of a completed payment (no replay needed), else the ``view`` query."""
+async def read_view(client: Client, wf: WorkflowExecution, refunds: MadeRefunds) -> PaymentView:
+    """The result of a completed payment (no replay needed) joined with the refunds made after
+    it closed, else the ``view`` query."""
     handle = client.get_workflow_handle(wf.id, run_id=wf.run_id, result_type=PaymentView)
     if wf.status == WorkflowExecutionStatus.COMPLETED:
         result: PaymentView = await handle.result()
-        return result
+        return with_refunds(result, await refunds.for_payment(wf.id))
     view: PaymentView = await handle.query(
         "view", result_type=PaymentView, rpc_timeout=_QUERY_TIMEOUT
     )
     return view
 
 
-def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None:
-    """Payments by status and currency, and findings by kind, as Prometheus gauges."""
+def _publish(
+    payments: list[WorkflowExecution], report: ReconcileReport, read: Mapping[str, str]
+) -> None:
+    """Payments by status and currency, and findings by kind, as Prometheus gauges.
+
+    ``read`` holds the statuses of the views read: a closed lean payment publishes no status
+    (visibility would say captured even after a partial refund), so its view's word wins.
+    """
     metrics.set_payments(
         (
-            visible_status(
+            read.get(wf.id)
+            or visible_status(
                 wf.typed_search_attributes.get(sa.PAYMENT_STATUS),
                 running=wf.status == WorkflowExecutionStatus.RUNNING,
             ),
@@ -78,10 +87,13 @@ def _publish(payments: list[WorkflowExecution], report: ReconcileReport) -> None
 class ReconcileActivities:
     """Reads every processor's books and Temporal visibility; writes findings."""
 
-    def __init__(self, *, processors: Mapping[str, Processor], store: FindingStore) -> None:
-        """``processors`` maps processor name to its adapter."""
+    def __init__(
+        self, *, processors: Mapping[str, Processor], store: FindingStore, refunds: MadeRefunds
+    ) -> None:
+        """``processors`` maps processor name to its adapter; ``refunds`` is the refund ledger."""
         self._processors = dict(processors)
         self._store = store
+        self._refunds = refunds
 
     async def _ledgers(self, since: datetime) -> tuple[dict[str, Effects], list[Finding]]:
         """Each processor's effects since ``since`` by payment id, and its invariant findings."""
@@ -100,7 +112,12 @@ class ReconcileActivities:
         return by_processor, findings
 
     async def _check(
-        self, wf: WorkflowExecution, req: ReconcileInput, ledgers: dict[str, Effects], now: datetime
+        self,
+        wf: WorkflowExecution,
+        req: ReconcileInput,
+        ledgers: dict[str, Effects],
+        now: datetime,
+        read: dict[str, str],
     ) -> list[Finding]:
         attrs = wf.typed_search_attributes
         merchant, published = attrs.get(sa.PAYMENT_MERCHANT), attrs.get(sa.PAYMENT_STATUS)
@@ -113,13 +130,14 @@ class ReconcileActivities:
         if published is not None and late(published):
             return late(published)
         try:
-            view = await read_view(activity.client(), wf)
+            view = await read_view(activity.client(), wf, self._refunds)
         except Exception as exc:  # any failure to read is itself a finding
             # A new payment publishes no pending status: unanswered, it may be stuck anyway.
             detail = f"view unreadable: {type(exc).__name__}"
             kind = FindingKind.UNREADABLE
             unread = [Finding(kind=kind, payment_id=wf.id, merchant_id=merchant, detail=detail)]
             return (late(IN_PROGRESS) if published is None else []) or unread
+        read[wf.id] = view.status.value
         if published is None and late(view.status.value):
             return late(view.status.value)  # the view tells pending from authorized
         last = view.transitions[-1].at if view.transitions else view.created_at
@@ -135,12 +153,12 @@ class ReconcileActivities:
         now = datetime.now(UTC)
         ledgers, findings = await self._ledgers(now - timedelta(seconds=req.lookback_seconds))
         payments = [wf async for wf in activity.client().list_workflows(visibility_query(req, now))]
-        limit = asyncio.Semaphore(10)
+        limit, read = asyncio.Semaphore(10), dict[str, str]()
 
         async def one(wf: WorkflowExecution) -> list[Finding]:
             async with limit:
                 activity.heartbeat(wf.id)
-                return await self._check(wf, req, ledgers, now)
+                return await self._check(wf, req, ledgers, now, read)
 
         for found in await asyncio.gather(*(one(wf) for wf in payments)):
             findings += found
@@ -152,7 +170,7 @@ class ReconcileActivities:
             findings=findings,
         )
         await self._store.save(report)
-        _publish(payments, report)
+        _publish(payments, report, read)
         activity.logger.info(
             "reconciliation checked %d payments: %s", len(payments), report.attention
         )

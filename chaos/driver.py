@@ -20,7 +20,6 @@ from chaos.challenges import ChallengeLog
 from chaos.client import ClientBox
 from chaos.plans import CHALLENGES, EXPIRY_SECONDS, SHORT_WINDOW_SECONDS, Kind, Plan, expected
 from facade import operations as ops
-from facade.refunds import MadeRefunds
 from payments.errors import StateConflict
 from payments.models import (
     CaptureMethod,
@@ -31,6 +30,7 @@ from payments.models import (
     RefundRequest,
 )
 from payments.money import Money
+from payments.refunds import MadeRefunds
 from payments.status import PaymentStatus
 
 START_WAIT_SECONDS = 20.0

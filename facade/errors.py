@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -20,7 +25,8 @@ from payments.errors import (
     TemporalUnavailable,
     error_of,
 )
-from payments.public import stored_status_word, visible_status
+from payments.models import PaymentView
+from payments.public import public_status, stored_status_word, visible_status
 
 T = TypeVar("T")
 
@@ -81,8 +87,23 @@ async def guard(call: Awaitable[T], handle: WorkflowHandle[Any, Any]) -> T:
             desc = await handle.describe()
         except RPCError:
             raise error from None
-        attr = desc.typed_search_attributes.get(sa.PAYMENT_STATUS)
-        running = desc.status == WorkflowExecutionStatus.RUNNING
-        status = stored_status_word(visible_status(attr, running=running))
-        raise StateConflict(f"payment {handle.id} is {status} and can no longer change") from None
+        status = await _closed_status_word(handle, desc)
+        raise StateConflict(
+            f"payment {handle.id} can no longer change: its status is {status}"
+        ) from None
     raise error
+
+
+async def _closed_status_word(handle: WorkflowHandle[Any, Any], desc: Any) -> str:
+    # A completed payment's result is its exact final view (partially refunded, say), which a
+    # lean payment's visibility leaves unpublished; reading it is free and needs no worker.
+    if desc.status == WorkflowExecutionStatus.COMPLETED:
+        try:
+            raw = await handle.result()
+            view = raw if isinstance(raw, PaymentView) else PaymentView.model_validate(raw)
+            return public_status(view.status, view.capture_method).value
+        except (RPCError, WorkflowFailureError, ValueError):
+            pass  # visibility's word below
+    attr = desc.typed_search_attributes.get(sa.PAYMENT_STATUS)
+    running = desc.status == WorkflowExecutionStatus.RUNNING
+    return stored_status_word(visible_status(attr, running=running))

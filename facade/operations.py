@@ -26,7 +26,7 @@ from temporalio.common import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from facade.errors import UNREACHABLE, StartUnconfirmed, as_payment_error, guard
-from facade.refunds import MadeRefunds, refund_closed
+from facade.refunds import refund_closed
 from payments import search_attributes as sa
 from payments.authentication import AuthenticationAnswer
 from payments.errors import StateConflict
@@ -40,7 +40,7 @@ from payments.models import (
     RefundRequest,
 )
 from payments.public import visible_status
-from payments.refunds import with_refunds
+from payments.refunds import MadeRefunds, with_refunds
 from payments.retry import NewPaymentMethod
 from payments.status import PaymentStatus
 from workflows.payment import PaymentWorkflow
@@ -119,10 +119,14 @@ def _handle(client: Client, payment_id: str) -> WorkflowHandle[Any, PaymentView]
 
 
 async def payment_view(
-    client: Client, payment_id: str, *, refunds: MadeRefunds | None = None
+    client: Client, payment_id: str, *, refunds: MadeRefunds | None
 ) -> PaymentView:
     """The payment's current view: a closed workflow's result (no worker needed), joined with
-    ``refunds``' refunds made after it closed, when given; an open one's ``view`` Query."""
+    ``refunds``' refunds made after it closed; an open one's ``view`` Query.
+
+    ``refunds`` is required so that no caller forgets the ledger: None reads the workflow alone,
+    which misses every refund of a closed payment.
+    """
     handle = _handle(client, payment_id)
     desc = await guard(handle.describe(), handle)
     if desc.status == WorkflowExecutionStatus.COMPLETED:

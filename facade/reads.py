@@ -31,10 +31,9 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from facade.errors import as_payment_error
-from facade.refunds import MadeRefunds
 from payments.errors import NotFound
 from payments.models import CaptureMethod, PaymentRequest, PaymentView
-from payments.refunds import with_refunds
+from payments.refunds import MadeRefunds, with_refunds
 from payments.state import PaymentState
 from payments.status import PaymentStatus
 from stores.payment_index import Latest, PaymentIndex

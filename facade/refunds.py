@@ -7,7 +7,7 @@ A payment still running (an older history waiting out its refund window) refunds
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -20,17 +20,9 @@ from payments.ids import refund_workflow_id
 from payments.models import PaymentRequest, PaymentView, Refund, RefundRequest
 from payments.public import public_status
 from payments.refund_order import RefundOrder
-from payments.refunds import with_refunds
+from payments.refunds import MadeRefunds, with_refunds
 from payments.status import PaymentStatus
 from workflows.refund import RefundWorkflow
-
-
-class MadeRefunds(Protocol):
-    """What the pre-check reads of the refund ledger (``stores.refunds.RefundLedger``)."""
-
-    async def for_payment(self, payment_id: str) -> list[Refund]:
-        """The payment's made refunds, oldest first."""
-        ...
 
 
 def precheck(view: PaymentView, req: RefundRequest, now: datetime) -> Refund | None:

@@ -8,9 +8,18 @@ here, so a payment reads the same whichever workflow made its refunds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from payments.models import PaymentView, Refund, Transition
 from payments.status import PaymentEvent, PaymentStatus, next_status
+
+
+class MadeRefunds(Protocol):
+    """What readers read of the refund ledger (``stores.refunds.RefundLedger``)."""
+
+    async def for_payment(self, payment_id: str) -> list[Refund]:
+        """The payment's made refunds, oldest first."""
+        ...
 
 
 def with_refunds(view: PaymentView, made: Sequence[Refund]) -> PaymentView:

@@ -128,7 +128,7 @@ SCENARIOS: list[Scenario] = [
 async def processor_of(settings: Settings, payment_ids: list[str]) -> dict[str, str]:
     """Which processor authorized each payment (the workflow's view; "-" if none did)."""
     client = await connect(settings)
-    views = [await payment_view(client, pid) for pid in payment_ids]
+    views = [await payment_view(client, pid, refunds=None) for pid in payment_ids]
     return {v.payment_id: v.processor or "-" for v in views}
 
 

@@ -12,6 +12,7 @@ from infra.settings import Settings
 from payments.errors import AmountRejected, StateConflict
 from payments.models import CaptureMethod, RefundRequest
 from payments.status import PaymentStatus
+from stores.refunds import open_refunds
 from tests.helpers import Simulator, pay, steps
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -37,7 +38,8 @@ async def test_manual_partial_capture_then_two_refunds(
     assert (view.status, view.amount_captured) == (PaymentStatus.CAPTURED, 3000)
     await ops.refund(client, view.payment_id, RefundRequest(refund_id="re_one", amount=1000))
     await ops.refund(client, view.payment_id, RefundRequest(refund_id="re_two", amount=500))
-    view = await ops.payment_view(client, view.payment_id)
+    ledger = await open_refunds(settings.database())
+    view = await ops.payment_view(client, view.payment_id, refunds=ledger)
     assert (view.status, view.amount_refunded) == (PaymentStatus.PARTIALLY_REFUNDED, 1500)
     assert steps(simulator.effects(view.payment_id)) == [
         "authorize",

@@ -111,7 +111,7 @@ async def test_unanswerable_outcome_is_flagged_then_resolved(
         proc.start()
         await proc.wait_ready_async(lambda: simulator_healthy(primary), timeout=30)
         for _ in range(150):
-            view = await ops.payment_view(client, view.payment_id)
+            view = await ops.payment_view(client, view.payment_id, refunds=None)
             if view.status is PaymentStatus.CAPTURED:
                 break
             await asyncio.sleep(0.2)
