@@ -138,7 +138,9 @@ async def _resolved(client: Client, payment_id: str, status: str) -> str:
     if status != IN_PROGRESS:
         return status
     try:
-        view = await asyncio.wait_for(ops.payment_view(client, payment_id, refunds=None), VIEW_WAIT_SECONDS)
+        view = await asyncio.wait_for(
+            ops.payment_view(client, payment_id, refunds=None), VIEW_WAIT_SECONDS
+        )
     except (PaymentError, TimeoutError):
         return status
     return view.status.value

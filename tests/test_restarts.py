@@ -107,5 +107,7 @@ async def test_payment_survives_server_sigkill(
     client = await connect(settings)
     view = await ops.capture(client, view.payment_id, None)
     assert view.status is PaymentStatus.CAPTURED
-    assert (await ops.payment_view(client, view.payment_id, refunds=None)).status is PaymentStatus.CAPTURED
+    assert (
+        await ops.payment_view(client, view.payment_id, refunds=None)
+    ).status is PaymentStatus.CAPTURED
     assert steps(simulator.effects(view.payment_id)) == ["authorize", "capture"]

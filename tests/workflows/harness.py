@@ -100,7 +100,9 @@ class Tier:
 
     async def view(self, payment_id: str) -> PaymentView:
         """The current view (query), with the ledger's refunds once the workflow closed."""
-        return self._record(await self._joined(await ops.payment_view(self.client, payment_id, refunds=None)))
+        return self._record(
+            await self._joined(await ops.payment_view(self.client, payment_id, refunds=None))
+        )
 
     async def capture(self, payment_id: str, amount: int | None = None) -> PaymentView:
         """Capture update."""
