@@ -2,7 +2,9 @@
 
 Each scenario says what final status it expects; the demo exits non-zero if any differs or a
 processor's books disagree (see ``stack.demo_books``), and leaves the stack running for
-inspection. The table says which processor authorized each payment. With
+inspection. The table says which processor authorized each payment, whether its workflow has
+closed and how many billable actions it and its refund workflows spent (docs/cost.md); the
+automatic-capture payment must have closed within its budget of 4. With
 ``SECONDARY_PROCESSOR=stripe`` the outage scenario keeps the primary down until the payment is
 done, so it fails over to Stripe (localstripe); every other scenario runs on the primary, which
 also does what only the simulator can (the prepaid card's balance check).
@@ -27,6 +29,7 @@ from infra.settings import Settings
 from infra.temporal_client import connect
 from processors.simulator.admin import SimulatorAdmin
 from stack import demo_books
+from stack.demo_cost import Spent, spent, within_budget
 from stack.local import StackConfig, stack_settings
 
 MERCHANT = "merchant_a"
@@ -113,9 +116,11 @@ async def yen_and_dinar(ctx: Ctx) -> Payment:
     return await start(ctx, 12345, currency="KWD")
 
 
+AUTOMATIC = "automatic capture"
+"""The scenario whose workflow must have closed within ``AUTOMATIC_BUDGET`` actions."""
 Scenario = tuple[str, Callable[[Ctx], Awaitable[Payment]], str]
 SCENARIOS: list[Scenario] = [
-    ("automatic capture", automatic, "succeeded"),
+    (AUTOMATIC, automatic, "succeeded"),
     ("manual partial capture + 2 refunds", manual_partial_then_refunds, "partially_refunded"),
     ("generic decline", generic_decline, "failed"),
     ("prepaid card, insufficient funds", prepaid_insufficient, "failed"),
@@ -125,11 +130,15 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
-async def processor_of(settings: Settings, payment_ids: list[str]) -> dict[str, str]:
-    """Which processor authorized each payment (the workflow's view; "-" if none did)."""
+async def facts_of(
+    settings: Settings, payment_ids: list[str]
+) -> tuple[dict[str, str], dict[str, Spent]]:
+    """Which processor authorized each payment (its workflow's view; "-" if none did), and what
+    it spent on Temporal."""
     client = await connect(settings)
     views = [await payment_view(client, pid, refunds=None) for pid in payment_ids]
-    return {v.payment_id: v.processor or "-" for v in views}
+    costs = {pid: await spent(client, pid) for pid in payment_ids}
+    return {v.payment_id: v.processor or "-" for v in views}, costs
 
 
 async def books_ok(cfg: StackConfig, since: datetime, processors: dict[str, str]) -> bool:
@@ -154,13 +163,15 @@ async def run_all(ctx: Ctx) -> tuple[list[tuple[str, str, Payment]], bool]:
     return rows, all_ok
 
 
-def print_row(name: str, expected: str, payment: Payment, processor: str) -> None:
-    """One line of the table."""
+def print_row(name: str, expected: str, payment: Payment, processor: str, cost: Spent) -> bool:
+    """One line of the table; False if the payment ended otherwise or overspent."""
     failure = payment.get("failure") or {}
     reason = failure.get("decline_code") or failure.get("code")
     final = payment["status"] + (f" ({reason})" if reason else "")
-    verdict = "ok" if payment["status"] == expected else "UNEXPECTED"
-    print(f"{payment['id']:<30} {name:<40} {expected:<19} {final:<30} {processor:<10} {verdict}")
+    ok = payment["status"] == expected and within_budget(name == AUTOMATIC, cost)
+    print(f"{payment['id']:<30} {name:<40} {expected:<19} {final:<30} {processor:<10} "
+          f"{cost!s:<30} {'ok' if ok else 'UNEXPECTED'}")  # fmt: skip
+    return ok
 
 
 async def main() -> int:
@@ -175,11 +186,12 @@ async def main() -> int:
         ctx = Ctx(ApiClient(http, api_url, key), sim, fail_over=cfg.stripe_key_file is not None)
         rows, all_ok = await run_all(ctx)
     settings = Settings(temporal_address=cfg.temporal_address, run_dir=cfg.run_dir)
-    processors = await processor_of(settings, [payment["id"] for _, _, payment in rows])
+    processors, costs = await facts_of(settings, [payment["id"] for _, _, payment in rows])
     print(f"{'payment id':<30} {'scenario':<40} {'expected':<19} {'final':<30} "
-          f"{'processor':<10} check")  # fmt: skip
+          f"{'processor':<10} {'on Temporal':<30} check")  # fmt: skip
     for name, expected, payment in rows:
-        print_row(name, expected, payment, processors[payment["id"]])
+        pid = payment["id"]
+        all_ok = print_row(name, expected, payment, processors[pid], costs[pid]) and all_ok
     all_ok = await books_ok(cfg, since, processors) and all_ok
     print(f"\nWeb UI: http://127.0.0.1:{cfg.ui_port}/namespaces/default/workflows")
     print(f"API docs: {api_url}/docs")

@@ -11,10 +11,11 @@ from datetime import date
 
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from bench.history import billable_actions, event_kinds
+from bench.history import event_kinds
 from cli.testcards import card_number
 from facade import operations as ops
 from facade.tokenize import tokenize_card
+from infra.actions import billable_actions
 from infra.settings import Settings
 from payments import search_attributes as sa
 from payments.cards import RawCard

@@ -61,7 +61,11 @@ def test_demo_runs_every_scenario_and_the_ledger_reconciles(tmp_path: Path) -> N
         assert demo.returncode == 0, demo.stdout + demo.stderr
     finally:
         _run(["stack", "down"], env)
-    _rows(demo.stdout)
+    rows = _rows(demo.stdout)
+    # Issue 16's acceptance: the automatic payment's workflow closed within 4 actions.
+    spent = re.search(r"automatic capture .* closed, (\d+) actions ", rows[0])
+    assert spent and int(spent.group(1)) <= 4, rows[0]
+    assert "closed, " in rows[1] and " in 3 workflows" in rows[1], rows[1]  # two refund workflows
     assert "ledger balanced: True, negative accounts: []" in demo.stdout
     assert "MISMATCH" not in demo.stdout
     assert "4242424242424242" not in demo.stdout

@@ -12,8 +12,8 @@ import httpx
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from api.settings import ApiSettings
-from bench.history import billable_actions
 from facade import operations as ops
+from infra.actions import billable_actions
 from payments.ids import refund_workflow_id
 from payments.models import RefundRequest
 from tests.api.conftest import Merchant, app_client, payment_body

@@ -32,9 +32,9 @@ from api.main import create_app
 from api.settings import ApiSettings
 from api.temporal import derived_id
 from api.views import payment_out
-from bench.history import billable_actions
 from facade import operations as ops
 from facade.reads import Reader
+from infra.actions import billable_actions
 from payments.status import PaymentStatus
 from stack.commands import REPO_ROOT, child_env
 from tests.api.conftest import Merchant, app_client, env_of, payment_body

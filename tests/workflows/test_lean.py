@@ -6,8 +6,8 @@ from __future__ import annotations
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 
-from bench.history import LOCAL_ACTIVITY_MARKER
 from facade import operations as ops
+from infra.actions import LOCAL_ACTIVITY_MARKER
 from payments import search_attributes as sa
 from payments.models import CardFacts, PaymentRequest
 from payments.status import PaymentStatus
