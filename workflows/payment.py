@@ -67,8 +67,9 @@ class PaymentWorkflow(CustomerUpdates):
                 await waits.refund_window(self._s)
         await self._drain()
         # A refund update admitted while the webhooks went out finishes, and its own webhook is
-        # sent, before the workflow closes. Captured payments asked the patch already (settled).
-        if self._s.amount_captured and workflow.patched(waits.LEAN_PATCH):
+        # sent, before the workflow closes. ``settled`` answered for captured payments already,
+        # and asks no patch for a patch-free one: a bare ``patched`` here cost it an action.
+        if self._s.amount_captured and waits.settled(self._s):
             while not workflow.all_handlers_finished() or not all(
                 n.done() for n in self._notifications
             ):
