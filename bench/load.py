@@ -15,7 +15,7 @@ from bench.api_load import ApiEdge, post_payment
 from bench.baseline import BaselineWorkflow
 from bench.baseline_io import BaselineInput
 from facade import operations as ops
-from payments.ids import new_payment_id
+from payments.ids import new_payment_id, refund_workflow_id
 from payments.models import CaptureMethod, CardFacts, PaymentRequest, RefundRequest
 from payments.money import Currency, Money
 from payments.status import PaymentEvent, PaymentStatus
@@ -26,11 +26,14 @@ WAIT_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Sample:
-    """One workflow's timings in seconds from its start; ``to_authorized`` may be None."""
+    """One payment's timings in seconds from its start; ``to_authorized`` may be None."""
 
     workflow_id: str
     to_authorized: float | None
     to_captured: float
+    related: tuple[str, ...] = ()
+    """Other workflows the payment may have run (a refund workflow), summed into its cost; one
+    that never started is skipped (``bench.history.payment_figures``)."""
 
 
 @dataclass
@@ -107,7 +110,9 @@ async def manual_payment(t: Target, i: int) -> Sample:
     captured = time.time()
     refund = RefundRequest(refund_id=f"re_{uuid.uuid4().hex[:16]}")
     await ops.refund(t.client, req.payment_id, refund)
-    return Sample(req.payment_id, authorized - t0, captured - t0)
+    # Checked only for the sampled histories, not here: a describe per payment would load the run.
+    refund_wf = refund_workflow_id(req.payment_id, refund.refund_id)
+    return Sample(req.payment_id, authorized - t0, captured - t0, (refund_wf,))
 
 
 async def baseline_auto(t: Target, i: int) -> Sample:

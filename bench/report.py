@@ -1,4 +1,5 @@
-"""The printed table and the ratios of each mix to its baseline."""
+"""The printed tables (latency and CPU; actions, storage and cost) and each mix's ratios to its
+baseline."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ RATIO_FIELDS = (
     "cpu_server_ms",
     "cpu_worker_ms",
 )
-# Read from sample histories once per mix, not per round.
-SHAPE_FIELDS = ("events", "actions", "history_bytes")
+# Read from sample histories once per mix, not per round (bench.history.Figures.fields).
+SHAPE_FIELDS = ("workflows", "events", "actions", "history_bytes", "open_hours", "cost_actions",
+                "cost_active", "cost_retained", "cost_storage", "cost_total")  # fmt: skip
 COLUMNS = (
     ("wf/s", "throughput", "{:.1f}"),
     ("auth p50", "to_authorized_p50_ms", "{:.0f}"),
@@ -30,10 +32,16 @@ COLUMNS = (
     ("api ms", "cpu_api_ms", "{:.1f}"),
     ("pg ms", "cpu_postgres_ms", "{:.1f}"),
     ("cli ms", "cpu_client_ms", "{:.1f}"),
-    ("events", "events", "{:.0f}"),
-    ("actions", "actions", "{:.0f}"),
-    ("bytes", "history_bytes", "{:.0f}"),
     ("err", "errors", "{:.0f}"),
+)
+COST_COLUMNS = (
+    ("actions", "actions", "{:.1f}"),
+    ("events", "events", "{:.1f}"),
+    ("bytes", "history_bytes", "{:.0f}"),
+    ("open h", "open_hours", "{:.3g}"),
+    ("$ act/M", "cost_actions", "{:.2f}"),
+    ("$ sto/M", "cost_storage", "{:.2f}"),
+    ("$ tot/M", "cost_total", "{:.2f}"),
 )
 
 
@@ -59,30 +67,41 @@ def _fmt(value: Any, pattern: str) -> str:
     return "-" if value is None else pattern.format(value)
 
 
-def table(results: dict[str, Any]) -> str:
+def _rows(results: dict[str, Any], columns: tuple[tuple[str, str, str], ...]) -> list[str]:
     """One row per configuration, concurrency and mix; a ratio row under each payment mix."""
-    head = f"{'config':<20}{'c':>4} {'mix':<16}" + "".join(f"{h:>9}" for h, _, _ in COLUMNS)
+    head = f"{'config':<20}{'c':>4} {'mix':<16}" + "".join(f"{h:>9}" for h, _, _ in columns)
     lines = [head, "-" * len(head)]
     for name, cfg in results["configs"].items():
         for conc, block in cfg["by_concurrency"].items():
             for mix, data in block["mixes"].items():
-                cells = "".join(f"{_fmt(_value(data, k), p):>9}" for _, k, p in COLUMNS)
+                cells = "".join(f"{_fmt(_value(data, k), p):>9}" for _, k, p in columns)
                 lines.append(f"{name:<20}{conc:>4} {mix:<16}{cells}")
                 ratio = block.get("ratios", {}).get(mix)
                 if ratio:
-                    by_key = {k: ratio.get(k) for k in ratio}
                     cells = "".join(
-                        f"{_fmt(by_key.get(k), '{:.2f}x'):>9}" if k in by_key else f"{'':>9}"
-                        for _, k, _ in COLUMNS
+                        f"{_fmt(ratio.get(k), '{:.2f}x'):>9}" if k in ratio else f"{'':>9}"
+                        for _, k, _ in columns
                     )
                     lines.append(f"{'':<24} {'  / baseline':<16}{cells}")
+    return lines
+
+
+def table(results: dict[str, Any]) -> str:
+    """The latency and CPU table, then the actions, storage and cost table."""
+    lines = _rows(results, COLUMNS)
     lines.append(
         "wf/s: completed to captured (manual mixes: through refund) per second; auth/capt: ms "
         "from start (api: to the API's answer); srv/wrk/sim/api/pg/cli: CPU ms per workflow "
         "of the dev server, worker(s), simulator, HTTP API, PostgreSQL (postgres configuration) "
-        "and this load generator; events, "
-        "actions, bytes (history, protobuf): per workflow until captured (auto, api) or "
-        "completed; medians over rounds."
+        "and this load generator; medians over rounds."
+    )
+    lines += ["", *_rows(results, COST_COLUMNS)]
+    lines.append(
+        "Per payment, summed over its workflows (manual: the payment's and its refund "
+        "workflow's), means over sample histories of the last round: billable actions, events, "
+        "history bytes (protobuf), open workflow-hours; estimated Temporal Cloud dollars per "
+        "million payments at list prices for actions and storage (active + retained 720 h) "
+        "and in total (bench/cost.py)."
     )
     return "\n".join(lines)
 

@@ -116,7 +116,7 @@ async def _run_plan(
                     f"{summary['throughput']:.1f}/s errors={summary['errors']}")  # fmt: skip
         mixes = {}
         for mix in plan.mixes:
-            ids = [s.workflow_id for s in last[mix].samples[:HISTORY_SAMPLES]]
+            ids = [(s.workflow_id, *s.related) for s in last[mix].samples[:HISTORY_SAMPLES]]
             mixes[mix] = {"median": median_of(rounds[mix]), "rounds": rounds[mix],
                           **(await shape_of(t.client, ids))}  # fmt: skip
         out["by_concurrency"][str(conc)] = {"mixes": mixes, "error_examples": errors[:5]}

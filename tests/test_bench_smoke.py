@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from stack.commands import REPO_ROOT
 
@@ -26,6 +29,22 @@ def test_bench_runs_and_reports(tmp_path: Path) -> None:
     # The API's CPU is its own column: the edge a deployment sizes next to workers and server.
     assert block["mixes"]["api"]["median"]["cpu_api_ms"] > 0
     assert "api ms" in done.stdout
+    _check_cost(block["mixes"], done.stdout)
+
+
+def _check_cost(mixes: dict[str, Any], stdout: str) -> None:
+    """Issue 16's budgets per payment, summed over its workflows, and the cost columns."""
+    for column in ("open h", "$ act/M", "$ sto/M", "$ tot/M"):
+        assert column in stdout
+    for mix, data in mixes.items():
+        assert data["open_hours"] > 0, mix
+        assert data["cost_actions"] == pytest.approx(data["actions"] * 50), mix  # $50 per M
+        assert data["cost_storage"] == pytest.approx(data["cost_active"] + data["cost_retained"])
+        assert data["cost_total"] == pytest.approx(data["cost_actions"] + data["cost_storage"])
+    assert mixes["auto"]["actions"] <= 4, mixes["auto"]["event_kinds"]
+    # The payment closes on capture, so its refund runs as a refund workflow, counted with it.
+    assert mixes["manual"]["workflows"] > 1
+    assert mixes["manual"]["actions"] <= 8, mixes["manual"]["event_kinds"]
 
 
 def test_bench_runs_with_stripe_as_the_only_processor(tmp_path: Path) -> None:
