@@ -13,7 +13,6 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from bench.cost import Cost, per_million
-
 from infra.actions import billable_actions
 
 
