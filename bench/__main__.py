@@ -2,7 +2,7 @@
 
 Examples:
     python -m bench                          # full: untuned, wal, wal-policy, tuned, postgres
-    python -m bench --quick                  # about a minute: tuned only, small rounds
+    python -m bench --quick                  # about two minutes: tuned only, small rounds
     python -m bench --quick --postgres       # + the stores on PostgreSQL, ratio to SQLite
     python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
     python -m bench --quick --processor stripe   # localstripe behind the Stripe connector
@@ -37,7 +37,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     """Command-line options; ``--quick`` changes the defaults of the others."""
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
+    p.add_argument("--quick", action="store_true", help="about 2 min: tuned, short fairness mix")
     p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
     p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
     p.add_argument(

@@ -115,7 +115,8 @@ def fairness_table(result: dict[str, Any]) -> str:
     lines = [
         f"fairness: 1 merchant at {plan['loud_factor']}x each of {plan['quiet']} others for "
         f"{plan['seconds']:.0f} s; processor queue {plan['rate']:.0f} tasks/s "
-        f"({plan['partitions']} partition), peak demand {result['demand_per_second']:.1f}/s",
+        f"(task queue partitions: {plan['partitions']}), peak demand "
+        f"{result['demand_per_second']:.1f}/s",
         f"{'':<8}{'quiet merchants':>32}{'loud merchant':>32}",
         f"{'keys':<8}{head}{head}{'err':>6}",
     ]
