@@ -33,7 +33,7 @@ keys: venv
 demo: up
 	$(PY) -m stack.demo
 
-# Own stack on free ports; QUICK=1 for the one-minute run, BENCH_ARGS for anything else
+# Own stack on free ports; QUICK=1 for the two-minute run, BENCH_ARGS for anything else
 # (python -m bench --help). Results: bench/results/ (git-ignored).
 bench: venv
 	$(PY) -m bench $(if $(QUICK),--quick) $(BENCH_ARGS)

@@ -2,10 +2,11 @@
 
 Examples:
     python -m bench                          # full: untuned, wal, wal-policy, tuned, postgres
-    python -m bench --quick                  # about a minute: tuned only, small rounds
+    python -m bench --quick                  # about two minutes: tuned only, small rounds
     python -m bench --quick --postgres       # + the stores on PostgreSQL, ratio to SQLite
     python -m bench --configs tuned,tuned-2-workers --concurrency 10,20,40
     python -m bench --quick --processor stripe   # localstripe behind the Stripe connector
+    python -m bench --fairness               # only the fairness mix (full and quick include it)
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.configs import CONFIGS, DEFAULT_FULL, DEFAULT_QUICK, POSTGRES
+from bench.fairness import PASSES, FairnessPlan, plan_for, run_fairness
+from bench.fairness_report import fairness_table
 from bench.load import MIXES
 from bench.report import add_ratios, table
 from bench.run import Plan, results_dir, run_config
@@ -34,7 +37,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     """Command-line options; ``--quick`` changes the defaults of the others."""
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("--quick", action="store_true", help="about a minute, tuned config only")
+    p.add_argument("--quick", action="store_true", help="about 2 min: tuned, short fairness mix")
     p.add_argument("--configs", help=f"comma list or 'all' of: {', '.join(CONFIGS)}")
     p.add_argument("--mixes", default=",".join(MIXES), help="comma list of mixes")
     p.add_argument(
@@ -49,6 +52,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--processor", choices=("simulator", "stripe"), default="simulator",
                    help="the only processor: the simulator, or localstripe behind the Stripe "
                    "connector [simulator]")  # fmt: skip
+    p.add_argument("--fairness", action="store_true",
+                   help="the fairness mix (bench/fairness.py): only it, unless --configs is "
+                   "also given; a run without --configs includes it")  # fmt: skip
+    p.add_argument("--fairness-seconds", type=float, help="its peak's length [32; quick 12]")
+    p.add_argument("--fairness-partitions", type=int, help="its task queue partitions [1]")
     p.add_argument("--out", help="JSON file [bench/results/bench-<time>.json]")
     return p.parse_args(argv)
 
@@ -57,6 +65,8 @@ def plan_of(args: argparse.Namespace) -> tuple[list[str], Plan]:
     """Configurations and plan from the options."""
     names = args.configs or ",".join(DEFAULT_QUICK if args.quick else DEFAULT_FULL)
     configs = list(CONFIGS) if names == "all" else [n.strip() for n in names.split(",")]
+    if args.fairness and not args.configs:
+        configs = []
     if args.postgres:
         configs += [n for n in POSTGRES if n not in configs]
     unknown = [n for n in configs if n not in CONFIGS]
@@ -107,18 +117,34 @@ async def main(argv: list[str]) -> int:
                                "processor": args.processor, "configs": {}}  # fmt: skip
     for name in configs:
         results["configs"][name] = await run_one(name, plan, args.processor)
+    if args.fairness or not args.configs:
+        results["fairness"] = await run_fairness(fairness_plan(args), _log)
     add_ratios(results)
     add_versus(results, {n: CONFIGS[n].versus for n in configs})
     results["seconds"] = round(time.monotonic() - started, 1)
     out = Path(args.out or results_dir() / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json")
     write_json(out, results)
-    print(table(results))
+    if results["configs"]:
+        print(table(results))
     if versus_table(results):
         print(versus_table(results))
+    if "fairness" in results:
+        print(fairness_table(results["fairness"]))
     print(f"wrote {out} after {results['seconds']:.0f}s")
+    return 1 if failures(results) else 0
+
+
+def fairness_plan(args: argparse.Namespace) -> FairnessPlan:
+    """The fairness mix's plan: quick or full sizes, with the options' overrides."""
+    return plan_for(quick=args.quick, seconds=args.fairness_seconds,
+                    partitions=args.fairness_partitions)  # fmt: skip
+
+
+def failures(results: dict[str, Any]) -> int:
+    """Failed workflows over every mix, the fairness mix's passes included."""
     failed = sum(m["median"].get("errors") or 0 for c in results["configs"].values()
                  for b in c["by_concurrency"].values() for m in b["mixes"].values())  # fmt: skip
-    return 1 if failed else 0
+    return failed + sum(results.get("fairness", {}).get(p, {}).get("errors", 0) for p, _ in PASSES)
 
 
 if __name__ == "__main__":

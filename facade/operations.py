@@ -26,6 +26,7 @@ from temporalio.common import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from facade.errors import UNREACHABLE, StartUnconfirmed, as_payment_error, guard
+from facade.fairness import merchant_priority
 from facade.refunds import refund_closed
 from payments import search_attributes as sa
 from payments.authentication import AuthenticationAnswer
@@ -77,12 +78,14 @@ async def start_payment(
     task_queue: str,
     wait_seconds: float,
     id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    fair: bool = True,
 ) -> PaymentView:
     """Start the workflow and wait (bounded) for the authorization result in one round trip.
 
     The API passes ``REJECT_DUPLICATE``: its payment ids derive from idempotency keys, so a
     closed payment with the id must never get a second run. After ``wait_seconds`` the
-    payment's view is queried (only a live worker answers).
+    payment's view is queried (only a live worker answers). Its tasks carry the merchant as
+    fairness key (``facade.fairness``) unless ``fair`` is False.
 
     Raises:
         StartUnconfirmed: Temporal has no such workflow yet; the same start again is safe.
@@ -95,6 +98,7 @@ async def start_payment(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=id_reuse_policy,
         search_attributes=initial_search_attributes(req),
+        priority=merchant_priority(req.merchant_id, fair=fair),
     )
     update = client.execute_update_with_start_workflow(
         PaymentWorkflow.confirm, start_workflow_operation=start

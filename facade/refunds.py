@@ -15,6 +15,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlrea
 from temporalio.service import RPCError
 
 from facade.errors import as_payment_error, guard, refusal
+from facade.fairness import merchant_priority
 from payments.errors import AmountRejected, PaymentError, StateConflict
 from payments.ids import refund_workflow_id
 from payments.models import PaymentRequest, PaymentView, Refund, RefundRequest
@@ -104,6 +105,7 @@ async def _run(client: Client, order: RefundOrder, task_queue: str) -> Refund:
             RefundWorkflow.run, order, id=workflow_id, task_queue=task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            priority=merchant_priority(order.merchant_id),
         )  # fmt: skip
     except WorkflowAlreadyStartedError:
         # It ran and closed already: its result (or refusal) is this refund's answer.

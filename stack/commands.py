@@ -17,6 +17,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # loss can lose the last few transactions (the WAL is not fsynced on every commit). Fine for a
 # local stack; production clusters use their own database settings.
 SQLITE_PRAGMAS: tuple[str, ...] = ("journal_mode=wal", "synchronous=normal")
+# Task queue fairness (server 1.32: off unless asked): tasks carrying a fairness key, the
+# merchant's, share a backlogged queue by key instead of first come, first served
+# (docs/performance.md, "Fairness between merchants"). Tasks without a key are one key of their own.
+FAIRNESS_ARGS: tuple[str, ...] = ("--dynamic-config-value", "matching.enableFairness=true")
 
 
 def temporal_binary() -> Path:
@@ -33,7 +37,8 @@ def dev_server_command(
     extra_args: Sequence[str] = (),
     pragmas: Sequence[str] = SQLITE_PRAGMAS,
 ) -> list[str]:
-    """``temporal server start-dev`` on 127.0.0.1 with our search attributes registered.
+    """``temporal server start-dev`` on 127.0.0.1 with our search attributes registered and
+    task queue fairness on (``FAIRNESS_ARGS``).
 
     Restarting on an existing ``db_file`` with the same ``--search-attribute`` flags
     works (checked with temporal CLI 1.9.1), so this is safe for restarts. ``pragmas``
@@ -46,6 +51,7 @@ def dev_server_command(
         *("--port", str(port), "--ui-port", str(ui_port)),
         *("--db-filename", str(db_file), "--namespace", "default", "--log-level", "warn"),
         *dev_server_args(),
+        *FAIRNESS_ARGS,
         *pragma_args,
         *extra_args,
     ]

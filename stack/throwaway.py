@@ -48,6 +48,8 @@ class StackSpec:
     """``simulator``, or ``stripe``: localstripe behind the Stripe connector, the only one."""
     database: str = "sqlite"
     """``sqlite`` (files in the run folder), or ``postgres``: the stores in a cluster of its own."""
+    server_args: tuple[str, ...] = ()
+    """More ``temporal server start-dev`` flags (the fairness bench's dynamic config)."""
 
 
 class ThrowawayStack:
@@ -132,7 +134,7 @@ class ThrowawayStack:
         port = int(self.temporal_address.rpartition(":")[2])
         server = self._proc("server", "temporal", dev_server_command(
             port=port, ui_port=free_port(), db_file=self.run_dir / "temporal.db",
-            pragmas=self.spec.pragmas), child_env())  # fmt: skip
+            pragmas=self.spec.pragmas, extra_args=self.spec.server_args), child_env())  # fmt: skip
         self._start_processor()
         server.wait_ready(lambda: temporal_healthy(self.temporal_address), timeout=60)
         env = child_env({**self.settings_env(), **self.spec.worker_env})

@@ -82,3 +82,22 @@ def test_bench_compares_postgres_stores_with_sqlite_in_one_run(tmp_path: Path) -
     assert set(versus["by_concurrency"]["4"]) == {"baseline", "auto", "baseline-manual",
                                                   "manual", "api"}  # fmt: skip
     assert versus["by_concurrency"]["4"]["api"]["throughput"] > 0
+
+
+def test_bench_fairness_mix_runs_without_and_with_keys(tmp_path: Path) -> None:
+    """The fairness mix alone on a 4-second peak: both passes finish and are reported."""
+    out = tmp_path / "bench.json"
+    argv = [sys.executable, "-m", "bench", "--fairness", "--quick", "--fairness-seconds", "4",
+            "--out", str(out)]  # fmt: skip
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "quiet merchants" in done.stdout
+    results = json.loads(out.read_text())
+    assert results["configs"] == {}  # --fairness alone runs no configuration
+    fairness = results["fairness"]
+    for name in ("unkeyed", "keyed"):
+        assert fairness[name]["errors"] == 0
+        assert fairness[name]["quiet"]["n"] == 9  # one payment per quiet merchant
+        assert fairness[name]["loud"]["n"] >= 10
+        assert fairness[name]["quiet"]["processor_wait_p99_ms"] is not None
+    assert fairness["quiet_p99_ratio"] is not None

@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from payments.search_attributes import dev_server_args
 from processors.simulator.admin import SimulatorAdmin
 from stack.checks import temporal_healthy
-from stack.commands import dev_server_command, temporal_binary
+from stack.commands import FAIRNESS_ARGS, dev_server_command, temporal_binary
 from stack.ports import free_port
 from stack.procs import ManagedProcess
 from tests.helpers import simulator_healthy, simulator_process
@@ -47,6 +47,7 @@ async def _time_skipping() -> WorkflowEnvironment:
             "--dynamic-config-value",
             "frontend.WorkflowTimeSkippingEnabled=true",
             *dev_server_args(),
+            *FAIRNESS_ARGS,
         ],
         data_converter=REPLAY_CONVERTER,
         identity=IDENTITY,

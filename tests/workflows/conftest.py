@@ -16,7 +16,7 @@ from temporalio.worker import Worker
 from activities.refund import RefundActivities
 from infra.settings import Settings
 from payments.search_attributes import dev_server_args
-from stack.commands import temporal_binary
+from stack.commands import FAIRNESS_ARGS, temporal_binary
 from stores.refunds import open_refunds
 from tests.workflows.fakes import FakeProcessors
 from tests.workflows.harness import Tier
@@ -40,6 +40,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
             "--dynamic-config-value",
             "frontend.WorkflowTimeSkippingEnabled=true",
             *dev_server_args(),
+            *FAIRNESS_ARGS,
         ],
         data_converter=pydantic_data_converter,
     )
