@@ -14,6 +14,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.balance import calls_per_task
 from activities.clients import WorkerHttp, worker_http, worker_processors
 from activities.notify import NotifyActivities
 from activities.outcomes import observe
@@ -139,7 +140,10 @@ def build_worker(
     )
     # A closed payment's refund runs where its capture ran: on the processor's queue.
     calls = [*activities.processor_calls(), refunds.refund_closed_payment]
-    queues = processor_workers(client, settings, calls, queue_limits=queue_limits)
+    per_task = {name: calls_per_task(p) for name, p in processors.items()}
+    queues = processor_workers(
+        client, settings, calls, queue_limits=queue_limits, calls_per_task=per_task
+    )
     return WorkerGroup([main, *queues])
 
 

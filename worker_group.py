@@ -10,7 +10,7 @@ enforces that limit for the queue, so it holds however many workers poll it
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from types import TracebackType
 from typing import Any
@@ -24,7 +24,7 @@ from temporalio.worker import (
 )
 
 from infra.deployment import deployment_config
-from infra.settings import Settings
+from infra.settings import ProcessorEndpoint, Settings
 from workflows.policies import processor_task_queue
 
 
@@ -49,27 +49,37 @@ def worker_tuning(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _task_rate(settings: Settings, p: ProcessorEndpoint, per_task: Mapping[str, int]) -> float:
+    return settings.processor_rate(p) / per_task.get(p.name, 1)
+
+
 def processor_workers(
     client: Client,
     settings: Settings,
     calls: Sequence[Callable[..., Any]],
     *,
     queue_limits: bool = True,
+    calls_per_task: Mapping[str, int] | None = None,
 ) -> list[Worker]:
     """One activity worker per processor on its own queue, limited to its contracted rate.
 
-    ``queue_limits=False`` limits each worker instead of the queue (``max_activities_per_
-    second``): the old per-process limit, which tests and benchmarks compare against.
+    The contract counts calls and the queue's limit counts tasks, so a processor whose tasks
+    make up to ``calls_per_task[name]`` calls gets that share of the rate in tasks. Then each
+    worker's own per-call bucket (``processors.routing``) never binds in steady state: if it
+    did, tasks would wait inside the worker first come first served, where the server's
+    fairness keys do not reach. ``queue_limits=False`` limits each worker instead of the queue
+    (``max_activities_per_second``): the old per-process limit, which tests compare against.
     """
+    per_task = calls_per_task or {}
     return [
         Worker(
             client,
             task_queue=processor_task_queue(settings.task_queue, p.name),
             activities=list(calls),
-            max_task_queue_activities_per_second=settings.processor_rate(p)
+            max_task_queue_activities_per_second=_task_rate(settings, p, per_task)
             if queue_limits
             else None,
-            max_activities_per_second=None if queue_limits else settings.processor_rate(p),
+            max_activities_per_second=None if queue_limits else _task_rate(settings, p, per_task),
             max_concurrent_activities=settings.max_concurrent_activities,
             activity_task_poller_behavior=_pollers(settings),
             graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_seconds),

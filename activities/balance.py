@@ -16,6 +16,7 @@ from processors.capabilities import Capability
 from processors.errors import ProcessorFailure
 from processors.fleet import Fleet
 from processors.models import BalanceRequest, Card
+from processors.protocol import Processor
 
 
 def _stage_error(failure: ProcessorFailure) -> ApplicationError:
@@ -30,6 +31,12 @@ def _stage_error(failure: ProcessorFailure) -> ApplicationError:
         type=error_type.value,
         non_retryable=not error_type.retryable,
     )
+
+
+def calls_per_task(processor: Processor) -> int:
+    """The most calls one activity task makes at ``processor``: an authorize task checks the
+    card's balance first where the processor offers that check (``check_before_authorizing``)."""
+    return 2 if processor.capabilities.has(Capability.BALANCE_CHECK) else 1
 
 
 async def check_before_authorizing(fleet: Fleet, req: AuthorizeInput, card: Card | None) -> None:

@@ -134,14 +134,9 @@ async def run_pass(t: FairTarget, plan: FairnessPlan, *, fair: bool) -> dict[str
 
 def stack_spec(plan: FairnessPlan) -> StackSpec:
     """The shipped worker, its processor queue held to ``plan.rate`` tasks a second."""
-    env = {
-        "PAYMENTS_PROCESSOR_RATE_PER_SECOND": str(plan.rate),
-        # The worker's own bucket counts calls (authorize with its balance check is two) at the
-        # same rate, so under a sustained peak it would bind first: in process, first come
-        # first served, where no fairness key reaches. A bucket that never empties leaves the
-        # queue's limit the only one.
-        "PAYMENTS_PROCESSOR_BURST": "1000000",
-    }
+    # The contract counts calls; an authorize task makes two at the simulator (its balance
+    # check), so the worker sets the queue to half the contracted calls in tasks.
+    env = {"PAYMENTS_PROCESSOR_RATE_PER_SECOND": str(plan.rate * 2)}
     return StackSpec(pragmas=SQLITE_PRAGMAS, worker_env=env, server_args=plan.server_args())
 
 

@@ -1,8 +1,10 @@
 """A processor's rate limit holds across workers: the server limits the processor's task queue.
 
 Two workers (each the production ``build_worker`` group) authorize 40 payments on a processor
-contracted at 5 calls/s. With the queue limit the authorizations start at about 5/s together;
-with the old per-worker limit (the control) each worker takes 5/s, about 10/s together.
+contracted at 10 calls/s. Each authorize task makes two calls there (the simulator's balance
+check, then the authorization), so the queue's limit is 5 tasks/s. With the queue limit the
+authorizations start at about 5/s together; with the old per-worker limit (the control) each
+worker takes 5/s, about 10/s together.
 Start times are the server's (``ActivityTaskStarted``), so they count what was dispatched.
 """
 
@@ -28,14 +30,17 @@ from payments.status import PaymentStatus
 from tests.helpers import Simulator, _raw
 from worker import build_worker, worker_http
 
-LIMIT = 5.0
+CONTRACT = 10.0
+"""Calls per second the processor allows (``ProcessorEndpoint.rate_per_second``)."""
+LIMIT = CONTRACT / 2
+"""Authorize tasks per second: two calls each (``activities.balance.calls_per_task``)."""
 PAYMENTS = 40
 
 
 def _settings(run_dir: Path, temporal_address: str, simulator: Simulator) -> Settings:
     return Settings(
         temporal_address=temporal_address,
-        processors=[ProcessorEndpoint(name="primary", url=simulator.url, rate_per_second=LIMIT)],
+        processors=[ProcessorEndpoint(name="primary", url=simulator.url, rate_per_second=CONTRACT)],
         run_dir=run_dir / f"rate-{uuid.uuid4().hex[:6]}",
         vault_key_file=run_dir / "vault-key.json",
         vault_db=run_dir / "vault.db",
