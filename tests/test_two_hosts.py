@@ -31,6 +31,10 @@ from tests.two_hosts_support import Host, Shared
 
 PAYMENTS = 130
 IN_FLIGHT = 100  # authorized before the kill, captured after it
+KILL_MARGIN = 2
+"""Kill at ``IN_FLIGHT`` plus this: an automatic payment counted at the check may finish its
+capture before the kill lands (CI once saw 99 at the kill after 100 at the check). The 104
+manual payments stay in flight until the test captures them after the kill, so 102 is reached."""
 # Not all 130 at once: on 2 busy cores some Update-with-Starts then outlast the confirm wait
 # before the workflow exists, and the API answers those creates a final 404 (a known defect).
 CONCURRENT_CREATES = 24
@@ -125,9 +129,10 @@ async def test_a_card_saved_through_host_a_pays_through_host_b(
 async def _kill_when_in_flight(
     sim: Simulator, a: Host, ids: set[str], done: asyncio.Future[list[str]]
 ) -> datetime:
-    """SIGKILL host A once ``IN_FLIGHT`` payments hold an authorization not yet captured."""
+    """SIGKILL host A once ``IN_FLIGHT`` (and the margin) payments hold an authorization not yet
+    captured."""
     while not done.done():
-        if await asyncio.to_thread(in_flight_at, sim, ids) >= IN_FLIGHT:
+        if await asyncio.to_thread(in_flight_at, sim, ids) >= IN_FLIGHT + KILL_MARGIN:
             break
         await asyncio.sleep(0.3)
     a.kill()
