@@ -20,7 +20,6 @@ from bench.fairness_report import FairTarget, Timed, ratio, summarize
 from bench.load import AMOUNT
 from facade import operations as ops
 from facade.tokenize import open_tokenizer
-from infra.settings import Settings
 from infra.temporal_client import connect
 from payments.ids import new_payment_id
 from payments.models import PaymentRequest
@@ -141,8 +140,7 @@ def stack_spec(plan: FairnessPlan) -> StackSpec:
 
 
 async def _target(stack: ThrowawayStack, plan: FairnessPlan) -> FairTarget:
-    env = {k.removeprefix("PAYMENTS_").lower(): v for k, v in stack.settings_env().items()}
-    settings = Settings.model_validate(env)
+    settings = stack.settings()
     async with open_tokenizer(settings) as tokenizer:
         cards = {m: await tokenize_cards(tokenizer, plan.cards, m) for m in merchants(plan)}
     client = await connect(settings)

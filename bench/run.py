@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from bench.history import shape_of
 from bench.load import BENCH_MERCHANT, MixResult, Target, run_mix
 from bench.worker import baseline_queue
 from facade.tokenize import open_tokenizer
-from infra.settings import Settings
 from infra.temporal_client import connect
 from stack.loadcards import tokenize_cards
 from stack.throwaway import ThrowawayStack
@@ -83,11 +81,7 @@ async def _round(stack: ThrowawayStack, t: Target, mix: str, plan: Plan, conc: i
 async def run_config(cfg: Config, plan: Plan, log: Any) -> dict[str, Any]:
     """Start ``cfg``'s stack, run the plan, and return per-concurrency, per-mix medians."""
     with ThrowawayStack(cfg.spec) as stack:
-        env: dict[str, Any] = {k.removeprefix("PAYMENTS_").lower(): v
-                               for k, v in stack.settings_env().items()}  # fmt: skip
-        if "processors" in env:
-            env["processors"] = json.loads(env["processors"])
-        settings = Settings(**env)
+        settings = stack.settings()
         client = await connect(settings)
         async with open_tokenizer(settings) as tokenizer:
             cards = await tokenize_cards(tokenizer, plan.cards, BENCH_MERCHANT)

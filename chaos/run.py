@@ -71,11 +71,7 @@ def worker_env(opts: Options) -> dict[str, str]:
 
 def client_settings(stack: ChaosStack) -> Settings:
     """The driver's settings: the same queue, processors and keys as the workers."""
-    env: dict[str, Any] = {
-        k.removeprefix("PAYMENTS_").lower(): v for k, v in stack.settings_env().items()
-    }
-    env["processors"] = json.loads(env["processors"])
-    return Settings(**env)
+    return stack.settings()
 
 
 async def cards(settings: Settings) -> tuple[MerchantCards, MerchantSpecial]:

@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from infra.keyring import ensure_keyring
+from infra.settings import Settings
 from stack.checks import http_ok, log_contains, temporal_healthy
 from stack.commands import (
     REPO_ROOT,
@@ -84,6 +86,15 @@ class ThrowawayStack:
         if self.spec.database == "postgres":
             env["PAYMENTS_DATABASE_URL"] = self.postgres.url()
         return env
+
+    def settings(self) -> Settings:
+        """Settings for a client of this stack: the workers' own (``settings_env``)."""
+        env: dict[str, Any] = {
+            k.removeprefix("PAYMENTS_").lower(): v for k, v in self.settings_env().items()
+        }
+        if "processors" in env:
+            env["processors"] = json.loads(env["processors"])
+        return Settings(**env)
 
     def _proc(
         self, role: str, name: str, argv: Sequence[str], env: dict[str, str]
