@@ -67,9 +67,9 @@ class PaymentWorkflow(CustomerUpdates):
                 await waits.refund_window(self._s)
         await self._drain()
         # A refund update admitted while the webhooks went out finishes, and its own webhook is
-        # sent, before the workflow closes. Captured payments asked the patch already (settled),
-        # and patch-free ones never ask: each ask of a new run is a billable upsert.
-        if self._s.amount_captured and waits.lean(self._s):
+        # sent, before the workflow closes (a settled payment only: the same answer as above,
+        # which asks no patch of a patch-free payment; each ask of a new run is a billable upsert).
+        if self._s.amount_captured and waits.settled(self._s):
             while not workflow.all_handlers_finished() or not all(
                 n.done() for n in self._notifications
             ):
